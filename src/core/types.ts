@@ -1,0 +1,119 @@
+/**
+ * Domain types shared by every capability. Plain data only: no behaviour, no imports from the
+ * rest of src/.
+ */
+
+export type RuntimeName = 'nodejs20.x' | 'provided';
+
+/** An HTTP route that triggers a function, as declared in the manifest. */
+export interface HttpRouteConfig {
+  /** Upper-case method, or ANY. */
+  method: string;
+  /** Path template: /users/{id}, /files/{proxy+}. */
+  path: string;
+}
+
+/** Everything that defines how a function runs. Part of a version's identity. */
+export interface FunctionConfig {
+  runtime: RuntimeName;
+  /** `file.export` for nodejs20.x (file relative to the code root, no extension); free text for provided. */
+  handler: string;
+  memoryMB: number;
+  timeoutSec: number;
+  environment: Record<string, string>;
+  reservedConcurrency?: number;
+  provisionedConcurrency?: number;
+  routes: HttpRouteConfig[];
+  description?: string;
+}
+
+/** An immutable, deployed version of a function: its code and configuration, identified by hash. */
+export interface FunctionVersion {
+  functionName: string;
+  /** Content hash of code + configuration: the version's identity. */
+  versionId: string;
+  /** Content hash of the code folder; the code lives in the code store under this hash. */
+  codeHash: string;
+  codeSizeBytes: number;
+  config: FunctionConfig;
+  createdAt: number;
+}
+
+/** A function: a name, the app (service) that declared it, and which version $LATEST is. */
+export interface FunctionRecord {
+  name: string;
+  service: string;
+  latestVersionId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A numbered version created by publish: immutable pointer to a content version. */
+export interface PublishedVersion {
+  functionName: string;
+  number: number;
+  versionId: string;
+  createdAt: number;
+}
+
+/** A named pointer to a published version (or $LATEST). Data model only for now. */
+export interface AliasRecord {
+  functionName: string;
+  name: string;
+  /** "$LATEST" or a published version number as a string. */
+  target: string;
+  updatedAt: number;
+}
+
+/** What a version resolves to when invoked with a qualifier. */
+export interface ResolvedVersion {
+  version: FunctionVersion;
+  /** What Lambda calls the executed version: "$LATEST" or the published number. */
+  executedVersion: string;
+}
+
+export type Trigger = 'http' | 'invoke' | 'async' | 'queue' | 'event' | 'schedule' | 'workflow' | 'test';
+
+export type InvocationStatus = 'success' | 'error' | 'timeout' | 'throttled';
+
+/** The record kept for every invocation. */
+export interface InvocationRecord {
+  requestId: string;
+  functionName: string;
+  /** "$LATEST" or a published number. */
+  executedVersion: string;
+  versionId: string;
+  trigger: Trigger;
+  startedAt: number;
+  durationMs: number;
+  billedDurationMs: number;
+  cold: boolean;
+  initDurationMs: number | null;
+  status: InvocationStatus;
+  errorType: string | null;
+  errorMessage: string | null;
+  memoryMB: number;
+  maxMemoryUsedMB: number | null;
+}
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+
+/** One log line, attributed to the invocation running when it was written. */
+export interface LogEntry {
+  /** Assigned by the store; increases with insertion order. */
+  id?: number;
+  functionName: string;
+  /** Null for lines an instance wrote between invocations (init, background work). */
+  requestId: string | null;
+  time: number;
+  stream: 'stdout' | 'stderr' | 'platform';
+  level: LogLevel | null;
+  message: string;
+}
+
+/** The error payload Lambda returns for a failed invocation. */
+export interface LambdaErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}

@@ -1,0 +1,63 @@
+import type {
+  FunctionConfig,
+  FunctionRecord,
+  FunctionVersion,
+  PublishedVersion,
+  ResolvedVersion,
+} from '../core/types.js';
+
+/** A manifest route bound to the function it triggers. */
+export interface RouteEntry {
+  /** Upper-case method or ANY. */
+  method: string;
+  /** Path template from the manifest: /users/{id}, /files/{proxy+}. */
+  path: string;
+  functionName: string;
+}
+
+export interface DeployedFunctionReport {
+  name: string;
+  versionId: string;
+  /** False when code and configuration were unchanged (the deploy was a no-op for it). */
+  changed: boolean;
+  routes: RouteEntry[];
+}
+
+export interface DeployReport {
+  service: string;
+  functions: DeployedFunctionReport[];
+  /** Functions of this service that the manifest no longer declares, and so were deleted. */
+  removed: string[];
+}
+
+export interface FunctionSummary extends FunctionRecord {
+  config: FunctionConfig;
+}
+
+export interface FunctionDetail extends FunctionSummary {
+  versions: FunctionVersion[];
+  published: PublishedVersion[];
+}
+
+/**
+ * Functions, versions and routes: what deploy writes and what the invoker and gateway read.
+ * Reads are served from memory; writes go through the store first.
+ */
+export interface FunctionRegistry {
+  /** Loads every function from the store into memory. */
+  load(): Promise<void>;
+  /** Deploys the app in `dir` (a folder with gust.yaml). Throws ERR_INVALID_MANIFEST / ERR_INVALID_CODE. */
+  deployDirectory(dir: string): Promise<DeployReport>;
+  /** Resolves name + qualifier. Throws ERR_FUNCTION_NOT_FOUND / ERR_VERSION_NOT_FOUND / ERR_INVALID_QUALIFIER. */
+  resolve(name: string, qualifier?: string): ResolvedVersion;
+  /** Absolute path of a version's code. */
+  codeDir(version: FunctionVersion): string;
+  list(): FunctionSummary[];
+  get(name: string): Promise<FunctionDetail>;
+  delete(name: string): Promise<void>;
+  publish(name: string): Promise<PublishedVersion>;
+  /** Every HTTP route of every function. */
+  routes(): RouteEntry[];
+  /** Called after any change to functions or routes. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
