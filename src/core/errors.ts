@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ERR_INVALID_FUNCTION_RESPONSE: 502,
   ERR_FUNCTION_TIMEOUT: 504,
   ERR_SHUTTING_DOWN: 503,
+  ERR_SCHEMA_TOO_NEW: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -27,7 +27,7 @@ export interface FunctionRepository {
   /** Stores a content version. Storing the same versionId again is a no-op (versions are immutable). */
   putVersion(version: FunctionVersion): Promise<void>;
   getVersion(functionName: string, versionId: string): Promise<FunctionVersion | undefined>;
-  /** Content versions of a function, newest first. */
+  /** Content versions of a function, newest first (equal createdAt: the later stored first). */
   listVersions(functionName: string): Promise<FunctionVersion[]>;
 
   /** Creates or updates the function record (name is the key). */
@@ -41,6 +41,7 @@ export interface FunctionRepository {
   /**
    * Gives `versionId` the next version number (1, 2, ...). Publishing the content version that the
    * newest published number already points at returns that number again instead of a new one.
+   * Throws ERR_VERSION_NOT_FOUND if `versionId` is not a stored version of the function.
    */
   publishVersion(functionName: string, versionId: string, now: number): Promise<PublishedVersion>;
   getPublishedVersion(functionName: string, number: number): Promise<PublishedVersion | undefined>;
@@ -49,6 +50,7 @@ export interface FunctionRepository {
 
   putAlias(alias: AliasRecord): Promise<void>;
   getAlias(functionName: string, name: string): Promise<AliasRecord | undefined>;
+  /** A function's aliases, ordered by name. */
   listAliases(functionName: string): Promise<AliasRecord[]>;
   deleteAlias(functionName: string, name: string): Promise<boolean>;
 }
@@ -65,7 +67,7 @@ export interface InvocationRepository {
   /** Inserts records in one transaction; a record whose requestId exists replaces it. */
   insertMany(records: readonly InvocationRecord[]): Promise<void>;
   get(requestId: string): Promise<InvocationRecord | undefined>;
-  /** Newest first. */
+  /** Newest first (equal startedAt: the later inserted first). */
   list(query: InvocationQuery): Promise<InvocationRecord[]>;
   /** Deletes records started before `before`; returns how many went. */
   deleteOlderThan(before: number): Promise<number>;

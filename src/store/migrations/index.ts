@@ -1,0 +1,15 @@
+import { initialSchema } from './001-initial-schema.js';
+import type { Migration } from './migration.js';
+import { latestVersion } from './migration.js';
+
+export type { Dialect, Migration } from './migration.js';
+export { latestVersion, pendingMigrations, schemaTooNewError } from './migration.js';
+
+/**
+ * Every migration, in the order it applies. Append only: never edit, reorder or remove an entry
+ * that has shipped (databases in the field have applied it); add a new one at the end instead.
+ */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+/** The schema version this build of Gust brings a database to. */
+export const LATEST_SCHEMA_VERSION: number = latestVersion(MIGRATIONS);

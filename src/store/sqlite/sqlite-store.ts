@@ -1,0 +1,45 @@
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import type { Store } from '../store.js';
+import { openSqliteDatabase } from './database.js';
+import { SqliteFunctionRepository } from './function-repository.js';
+import { SqliteInvocationRepository } from './invocation-repository.js';
+import { SqliteLogRepository } from './log-repository.js';
+import { migrateSqlite, readSchemaVersion } from './sqlite-migrate.js';
+
+export interface SqliteStoreOptions {
+  /** Database file (its folder is created if missing), or ':memory:' for a private in-memory store. */
+  path: string;
+  /** How long a write waits for another process's lock before failing, in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Stamps `schema_migrations.applied_at` (default: the system clock). */
+  clock?: Clock;
+}
+
+/**
+ * The default store: one SQLite file, opened here (synchronously) and set up for WAL. Call
+ * `migrate()` before anything else. Every method runs one short synchronous statement or
+ * transaction; large deletes run in chunks with the event loop free between them.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openSqliteDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const clock = options.clock ?? systemClock;
+  return {
+    functions: new SqliteFunctionRepository(db),
+    invocations: new SqliteInvocationRepository(db),
+    logs: new SqliteLogRepository(db),
+    async migrate() {
+      migrateSqlite(db, MIGRATIONS, clock.now());
+    },
+    async schemaVersion() {
+      return readSchemaVersion(db);
+    },
+    async close() {
+      if (!db.open) return;
+      // Lets SQLite refresh the planner statistics it judges stale; cheap, and advised at close.
+      db.pragma('optimize');
+      db.close();
+    },
+  };
+}
