@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAppRoutes } from './app-routes.js';
+import { createControlApi } from './control-api.js';
+import { type ErrorStyle, sendError } from './error-response.js';
+import { createInvokeApi } from './invoke-api.js';
+import { RouteTable } from './route-table.js';
+import { type Gateway, type GatewayDeps, type RequestContext, resolveConfig } from './types.js';
+
+export type { HttpApiEvent } from './apigw-event.js';
+export type { Gateway, GatewayConfig, GatewayDeps } from './types.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+
+/** How long stop() waits for requests in flight before closing their connections. */
+const STOP_GRACE_MS = 5000;
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The HTTP gateway: one node:http server for the control API (`/_gust/`), the Lambda Invoke API
+ * (`/2015-03-31/`) and the app's routes (everything else). Every response carries the request id;
+ * every failure becomes an HTTP response in error-response.ts.
+ */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const config = resolveConfig(deps.config);
+  // Invariant: `table` is only ever replaced whole, when the registry reports a change.
+  let table = new RouteTable([]);
+  let unsubscribe: (() => void) | undefined;
+  let startedAt = deps.clock.now();
+  let listening = false;
+  let stopping = false;
+  let inFlight = 0;
+  let onDrained: (() => void) | undefined;
+
+  const app = createAppRoutes({
+    invoker: deps.invoker,
+    clock: deps.clock,
+    accountId: config.accountId,
+    maxBodyBytes: config.maxBodyBytes,
+    routes: () => table,
+  });
+  const invokeApi = createInvokeApi({
+    invoker: deps.invoker,
+    registry: deps.registry,
+    region: config.region,
+    accountId: config.accountId,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  const control = createControlApi({
+    registry: deps.registry,
+    store: deps.store,
+    pool: deps.pool,
+    clock: deps.clock,
+    version: deps.version,
+    storeKind: deps.storeKind,
+    tmpDir: config.tmpDir,
+    maxDeployBytes: config.maxDeployBytes,
+    startedAt: () => startedAt,
+  });
+
+  async function run(
+    handler: Handler,
+    style: ErrorStyle,
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+  ): Promise<void> {
+    try {
+      await handler(req, res, ctx);
+    } catch (error) {
+      sendError(res, error, ctx.requestId, style);
+    } finally {
+      inFlight--;
+      if (inFlight === 0 && onDrained !== undefined) onDrained();
+    }
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const requestId = deps.ids.requestId();
+    let url = req.url ?? '/';
+    if (url.charCodeAt(0) !== 47 /* '/' */) {
+      // Absolute-form request target (proxies): keep only path and query.
+      try {
+        const parsed = new URL(url);
+        url = parsed.pathname + parsed.search;
+      } catch {
+        url = '/';
+      }
+    }
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const ctx: RequestContext = { requestId, path, query: q === -1 ? '' : url.slice(q + 1) };
+    inFlight++;
+    if (stopping) res.shouldKeepAlive = false;
+    if (path.startsWith('/_gust/') || path === '/_gust') {
+      void run(control, 'gust', req, res, ctx);
+    } else if (path.startsWith('/2015-03-31/') || path === '/2015-03-31') {
+      void run(invokeApi, 'aws', req, res, ctx);
+    } else {
+      void run(app, 'gust', req, res, ctx);
+    }
+  }
+
+  const server = createServer({ keepAlive: true }, onRequest);
+  // Longer than the idle timeouts of common proxies and load balancers (60 s), so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  function rebuildRoutes(): void {
+    try {
+      table = new RouteTable(deps.registry.routes());
+    } catch (error) {
+      // Keep serving the previous table rather than none; report the failure.
+      logRebuildFailure(error);
+    }
+  }
+
+  return {
+    async start() {
+      if (listening) throw new Error('gateway already started');
+      stopping = false;
+      table = new RouteTable(deps.registry.routes());
+      unsubscribe = deps.registry.onChange(rebuildRoutes);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (error) {
+        unsubscribe();
+        unsubscribe = undefined;
+        throw error;
+      }
+      listening = true;
+      startedAt = deps.clock.now();
+      const { port } = server.address() as AddressInfo;
+      return { url: `http://${urlHost(config.host)}:${port}`, port };
+    },
+
+    async stop() {
+      if (!listening) return;
+      listening = false;
+      stopping = true;
+      unsubscribe?.();
+      unsubscribe = undefined;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = deps.clock.setTimeout(resolve, STOP_GRACE_MS);
+          onDrained = () => {
+            timer.cancel();
+            resolve();
+          };
+        });
+        onDrained = undefined;
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function logRebuildFailure(error: unknown): void {
+  console.error('gust gateway: could not rebuild the route table; still serving the previous one:', error);
+}

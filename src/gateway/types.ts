@@ -1,0 +1,86 @@
+import type { Clock } from '../core/clock.js';
+import type { IdSource } from '../core/ids.js';
+import type { FunctionRegistry } from '../functions/control-plane.js';
+import type { Invoker } from '../invoker/types.js';
+import type { PoolStats } from '../runtime/types.js';
+import type { Store } from '../store/store.js';
+
+/** Settings of the HTTP gateway. */
+export interface GatewayConfig {
+  /** Interface to listen on, e.g. "127.0.0.1" or "0.0.0.0". */
+  host: string;
+  /** Port to listen on; 0 picks a free one (start() reports which). */
+  port: number;
+  /** Largest request body for app routes and the Invoke API (default 6 MB, as Lambda). */
+  maxBodyBytes?: number;
+  /** Largest compressed deploy archive (default 100 MB). */
+  maxDeployBytes?: number;
+  /** Folder under which deploy archives are unpacked into fresh staging folders. */
+  tmpDir: string;
+  /** AWS-style region reported in ARNs (default us-east-1). */
+  region?: string;
+  /** AWS-style account id reported in events and ARNs (default 000000000000). */
+  accountId?: string;
+}
+
+/** Everything the gateway needs; built by the one wiring module (src/server.ts). */
+export interface GatewayDeps {
+  invoker: Invoker;
+  registry: FunctionRegistry;
+  store: Store;
+  pool: { stats(): PoolStats };
+  clock: Clock;
+  ids: IdSource;
+  /** Gust's version, reported by /_gust/v1/health. */
+  version: string;
+  /** Which store backs this server ("sqlite", "postgres"), reported by /_gust/v1/health. */
+  storeKind: string;
+  config: GatewayConfig;
+}
+
+/** The HTTP server in front of everything: app routes, the Invoke API and the control API. */
+export interface Gateway {
+  /** Starts listening. Resolves with the address actually bound. */
+  start(): Promise<{ url: string; port: number }>;
+  /**
+   * Stops accepting connections, closes idle keep-alive connections and waits briefly for requests
+   * in flight; connections still open after that are closed.
+   */
+  stop(): Promise<void>;
+}
+
+/** GatewayConfig with every default applied. */
+export interface ResolvedGatewayConfig {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  maxDeployBytes: number;
+  tmpDir: string;
+  region: string;
+  accountId: string;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
+export const DEFAULT_MAX_DEPLOY_BYTES = 100 * 1024 * 1024;
+
+export function resolveConfig(config: GatewayConfig): ResolvedGatewayConfig {
+  return {
+    host: config.host,
+    port: config.port,
+    maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxDeployBytes: config.maxDeployBytes ?? DEFAULT_MAX_DEPLOY_BYTES,
+    tmpDir: config.tmpDir,
+    region: config.region ?? 'us-east-1',
+    accountId: config.accountId ?? '000000000000',
+  };
+}
+
+/** What every handler knows about the request it serves. */
+export interface RequestContext {
+  /** Minted for this request; echoed in x-request-id and used as the invocation's awsRequestId. */
+  readonly requestId: string;
+  /** The path as received (still percent-encoded), without the query string. */
+  readonly path: string;
+  /** The query string as received, without '?' ('' when none). */
+  readonly query: string;
+}
