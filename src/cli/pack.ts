@@ -1,0 +1,49 @@
+/**
+ * Packs an app folder into the gzip tar archive `POST /_gust/v1/deploy` takes. Entry paths are
+ * relative to the folder (`gust.yaml`, `src/hello.js`), never absolute or `./`-prefixed.
+ */
+import { readdirSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { create } from 'tar';
+
+/** Folder names left out wherever they appear: Gust's own data and version control. */
+export const ALWAYS_EXCLUDED = ['.gust', '.git'] as const;
+
+export interface PackOptions {
+  /** More folders to leave out (absolute, or relative to `dir`), e.g. a --data-dir inside the app. */
+  exclude?: readonly string[];
+}
+
+/** Returns a predicate over archive-relative paths (`/`-separated) that is true for paths to leave out. */
+export function exclusionFilter(dir: string, exclude: readonly string[] = []): (path: string) => boolean {
+  const root = resolve(dir);
+  const prefixes = exclude
+    .map((p) => relative(root, resolve(root, p)))
+    // Only folders inside the app matter; '' would exclude everything and '..' paths are outside it.
+    .filter((rel) => rel !== '' && !rel.startsWith('..') && !isAbsolute(rel))
+    .map((rel) => rel.split(sep).join('/'));
+  return (path: string) => {
+    const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
+    const segments = clean.split('/');
+    if (segments.some((s) => (ALWAYS_EXCLUDED as readonly string[]).includes(s))) return true;
+    return prefixes.some((prefix) => clean === prefix || clean.startsWith(`${prefix}/`));
+  };
+}
+
+/** Packs `dir` as a gzip-compressed tar archive in memory. */
+export async function packApp(dir: string, options: PackOptions = {}): Promise<Buffer> {
+  const root = resolve(dir);
+  const excluded = exclusionFilter(root, options.exclude);
+  // Listing the top level ourselves (rather than packing '.') keeps entry paths free of './'.
+  const entries = readdirSync(root)
+    .filter((name) => !excluded(name))
+    .sort();
+  if (entries.length === 0) throw new Error(`${root} has nothing to deploy.`);
+  const stream = create(
+    { gzip: true, cwd: root, portable: true, filter: (path) => !excluded(path) },
+    entries,
+  );
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
