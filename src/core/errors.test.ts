@@ -10,7 +10,10 @@ describe('error codes', () => {
     for (const match of doc.matchAll(/^\| `(ERR_[A-Z_]+)` \| (\d{3}) \|/gm)) {
       documented.set(match[1] ?? '', Number(match[2]));
     }
-    assert.deepEqual(Object.fromEntries([...documented].sort()), Object.fromEntries(Object.entries(ERROR_CODES).sort()));
+    assert.deepEqual(
+      Object.fromEntries([...documented].sort()),
+      Object.fromEntries(Object.entries(ERROR_CODES).sort()),
+    );
   });
 
   it('carry the status their code implies and keep the cause', () => {

@@ -104,9 +104,15 @@ functions:
 
   it('requires a handler for nodejs20.x and a file.export form', () => {
     assert.deepEqual(issuesOf('service: s\nfunctions:\n  f: { memory: 128 }\n'), [
-      { path: 'functions.f.handler', message: 'required for nodejs20.x: file.export, e.g. src/index.handler' },
+      {
+        path: 'functions.f.handler',
+        message: 'required for nodejs20.x: file.export, e.g. src/index.handler',
+      },
     ]);
-    assert.match(issuesOf('service: s\nfunctions:\n  f: { handler: nodot }\n')[0]?.message ?? '', /expected file\.export/);
+    assert.match(
+      issuesOf('service: s\nfunctions:\n  f: { handler: nodot }\n')[0]?.message ?? '',
+      /expected file\.export/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -116,12 +122,16 @@ functions:
   });
 
   it('explains that a {param} path inside a YAML flow map needs quotes', () => {
-    const issues = issuesOf('service: s\nfunctions:\n  a:\n    handler: a.h\n    events:\n      - http: { method: GET, path: /u/{id} }\n');
+    const issues = issuesOf(
+      'service: s\nfunctions:\n  a:\n    handler: a.h\n    events:\n      - http: { method: GET, path: /u/{id} }\n',
+    );
     assert.match(issues[0]?.message ?? '', /must be quoted/);
   });
 
   it('accepts a quoted {param} path inside a flow map', () => {
-    const m = parseManifest('service: s\nfunctions:\n  a:\n    handler: a.h\n    events:\n      - http: { method: GET, path: "/u/{id}" }\n');
+    const m = parseManifest(
+      'service: s\nfunctions:\n  a:\n    handler: a.h\n    events:\n      - http: { method: GET, path: "/u/{id}" }\n',
+    );
     assert.deepEqual(m.functions[0]?.config.routes, [{ method: 'GET', path: '/u/{id}' }]);
   });
 
@@ -139,7 +149,10 @@ functions:
       - http: GET /users/{name}
 `);
     assert.deepEqual(issues, [
-      { path: 'functions.b.events.0.http', message: 'route GET /users/{name} is already declared by function a' },
+      {
+        path: 'functions.b.events.0.http',
+        message: 'route GET /users/{name} is already declared by function a',
+      },
     ]);
   });
 

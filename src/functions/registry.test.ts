@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -37,7 +46,8 @@ async function rejection(promise: Promise<unknown>): Promise<GustError> {
   assert.fail('expected the promise to reject');
 }
 
-const HELLO = 'service: shop\nfunctions:\n  hello:\n    handler: index.handler\n    events:\n      - http: GET /hello\n';
+const HELLO =
+  'service: shop\nfunctions:\n  hello:\n    handler: index.handler\n    events:\n      - http: GET /hello\n';
 
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'gust-registry-'));
@@ -89,7 +99,10 @@ describe('function registry', () => {
     const v1 = (await registry.deployDirectory(dir)).functions[0]?.versionId;
     writeFileSync(join(dir, 'index.js'), 'two');
     const v2 = (await registry.deployDirectory(dir)).functions[0]?.versionId;
-    writeFileSync(join(dir, 'gust.yaml'), HELLO.replace('handler: index.handler', 'handler: index.handler\n    memory: 256'));
+    writeFileSync(
+      join(dir, 'gust.yaml'),
+      HELLO.replace('handler: index.handler', 'handler: index.handler\n    memory: 256'),
+    );
     const v3 = (await registry.deployDirectory(dir)).functions[0]?.versionId;
     assert.equal(new Set([v1, v2, v3]).size, 3);
     assert.equal(registry.resolve('hello').version.versionId, v3);
@@ -105,7 +118,10 @@ describe('function registry', () => {
     const one = registry.resolve('hello', '1');
     assert.equal(one.executedVersion, '1');
     assert.equal(readFileSync(join(registry.codeDir(one.version), 'index.js'), 'utf8'), 'one');
-    assert.equal(readFileSync(join(registry.codeDir(registry.resolve('hello').version), 'index.js'), 'utf8'), 'two');
+    assert.equal(
+      readFileSync(join(registry.codeDir(registry.resolve('hello').version), 'index.js'), 'utf8'),
+      'two',
+    );
     assert.equal((await registry.publish('hello')).number, 2);
   });
 

@@ -122,8 +122,11 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
             const previous = entry.latest;
             entry.record = record;
             entry.latest = version;
-            const stillPublished = [...entry.published.values()].some((p) => p.versionId === previous.versionId);
-            if (previous.versionId !== version.versionId && !stillPublished) entry.versions.delete(previous.versionId);
+            const stillPublished = [...entry.published.values()].some(
+              (p) => p.versionId === previous.versionId,
+            );
+            if (previous.versionId !== version.versionId && !stillPublished)
+              entry.versions.delete(previous.versionId);
             entry.versions.set(version.versionId, version);
             entries.set(fn.name, entry);
           }
@@ -254,7 +257,10 @@ async function prepare(manifest: Manifest, dir: string, deps: RegistryDeps): Pro
     const codeDir = resolve(appReal, fn.code);
     const inside = (p: string) => p === appReal || p.startsWith(appReal + sep);
     const outside = () =>
-      new GustError('ERR_INVALID_CODE', `${field}: ${fn.code} is outside the app folder; code must be inside it.`);
+      new GustError(
+        'ERR_INVALID_CODE',
+        `${field}: ${fn.code} is outside the app folder; code must be inside it.`,
+      );
     if (!inside(codeDir)) throw outside();
     let codeReal: string;
     try {

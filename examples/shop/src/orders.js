@@ -4,7 +4,9 @@ export const handler = async (event) => {
   if (event.requestContext.http.method === 'POST') {
     let order;
     try {
-      order = JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : (event.body ?? ''));
+      order = JSON.parse(
+        event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : (event.body ?? ''),
+      );
     } catch {
       return { statusCode: 400, body: JSON.stringify({ message: 'body must be JSON' }) };
     }

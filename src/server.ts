@@ -1,0 +1,164 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Clock, systemClock } from './core/clock.js';
+import { type IdSource, randomIds } from './core/ids.js';
+import { createLocalCodeStore } from './functions/code-store.js';
+import type { DeployReport, FunctionRegistry } from './functions/control-plane.js';
+import { createFunctionRegistry } from './functions/registry.js';
+import { createGateway } from './gateway/gateway.js';
+import { createInvoker } from './invoker/invoker.js';
+import { createRecorder, DEFAULT_RETENTION, type RetentionPolicy } from './invoker/recorder.js';
+import type { Invoker } from './invoker/types.js';
+import { createInstancePool } from './runtime/pool.js';
+import type { InstancePool } from './runtime/types.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+/**
+ * The only place where capabilities are wired together. Each is built by its createX(deps) and
+ * started in dependency order; stop runs in reverse: gateway (no new requests), invoker (let running
+ * invocations finish), instance pool (kill processes), recorder (flush logs), store.
+ */
+
+export const DEFAULT_PORT = 7800;
+export const DEFAULT_MAX_CONCURRENCY = 100;
+
+export interface GustOptions {
+  /** An app folder to deploy at start (and on redeploy()). */
+  appDir?: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  dataDir: string;
+  /** Idle instances are stopped after this long (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** Platform-wide concurrency limit (default 100). */
+  maxConcurrency?: number;
+  /** Pre-started generic Node.js processes (default 2). */
+  genericPoolSize?: number;
+  retention?: RetentionPolicy;
+  /** Where the server's own messages go (default: stderr). */
+  logger?: (line: string) => void;
+  clock?: Clock;
+  ids?: IdSource;
+}
+
+export interface RunningGust {
+  url: string;
+  port: number;
+  /** The result of deploying appDir at start, or null without one. */
+  deployReport: DeployReport | null;
+  /** Deploys appDir again (for --watch). */
+  redeploy(): Promise<DeployReport>;
+  stop(): Promise<void>;
+  /** The wired capabilities, for tests and benchmarks that drive them in-process. */
+  readonly parts: { store: Store; registry: FunctionRegistry; invoker: Invoker; pool: InstancePool };
+}
+
+export async function startGust(options: GustOptions): Promise<RunningGust> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const log = options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dataDir = resolve(options.dataDir);
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  await mkdir(join(dataDir, 'tmp'), { recursive: true });
+
+  const store = createSqliteStore({ path: join(dataDir, 'gust.db') });
+  await store.migrate();
+  const registry = createFunctionRegistry({
+    store,
+    code: createLocalCodeStore(join(dataDir, 'code')),
+    clock,
+    maxConcurrency,
+    excludeFromCode: [dataDir],
+  });
+  await registry.load();
+
+  const pool = createInstancePool({
+    clock,
+    dataDir,
+    ...(options.genericPoolSize !== undefined ? { genericPoolSize: options.genericPoolSize } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+  });
+  const recorder = createRecorder({
+    store,
+    clock,
+    retention: options.retention ?? DEFAULT_RETENTION,
+    onError: (message, error) => log(`gust: ${message}: ${(error as Error)?.message ?? error}`),
+  });
+  const invoker = createInvoker({
+    registry,
+    pool,
+    recorder,
+    clock,
+    ids,
+    maxConcurrency,
+    region: 'us-east-1',
+    accountId: '000000000000',
+  });
+  const gateway = createGateway({
+    invoker,
+    registry,
+    store,
+    pool,
+    clock,
+    ids,
+    version: await packageVersion(),
+    storeKind: 'sqlite',
+    config: { host: options.host, port: options.port, tmpDir: join(dataDir, 'tmp') },
+  });
+
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    await pool.start();
+    stops.unshift(() => pool.stop());
+    recorder.start();
+    stops.unshift(() => recorder.stop());
+    await invoker.start();
+    stops.unshift(() => invoker.stop());
+    const deployReport = options.appDir ? await registry.deployDirectory(options.appDir) : null;
+    const { url, port } = await gateway.start();
+    stops.unshift(() => gateway.stop());
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      deployReport,
+      parts: { store, registry, invoker, pool },
+      redeploy: () => {
+        if (!options.appDir) throw new Error('redeploy() needs the appDir option');
+        return registry.deployDirectory(options.appDir);
+      },
+      stop: () => {
+        stopped ??= runStops(stops, log).finally(() => store.close());
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await runStops(stops, log);
+    await store.close();
+    throw error;
+  }
+}
+
+async function runStops(stops: (() => Promise<void>)[], log: (line: string) => void): Promise<void> {
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      log(`gust: error while stopping: ${(error as Error).message}`);
+    }
+  }
+}
+
+async function packageVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
