@@ -248,64 +248,84 @@ interface Prepared {
 }
 
 /** Checks each function's code folder, stores the code and computes the version identity. */
+/** Code folders checked, hashed and stored at once during a deploy. */
+const PREPARE_CONCURRENCY = 16;
+
+/** Checks each function's code folder, stores the code and computes the version identity. */
 async function prepare(manifest: Manifest, dir: string, deps: RegistryDeps): Promise<Prepared[]> {
   const appReal = await realpath(dir);
-  const byFolder = new Map<string, StoredCode>();
-  const out: Prepared[] = [];
-  for (const fn of manifest.functions) {
-    const field = `${manifest.file}: functions.${fn.name}.code`;
-    const codeDir = resolve(appReal, fn.code);
-    const inside = (p: string) => p === appReal || p.startsWith(appReal + sep);
-    const outside = () =>
-      new GustError(
-        'ERR_INVALID_CODE',
-        `${field}: ${fn.code} is outside the app folder; code must be inside it.`,
-      );
-    if (!inside(codeDir)) throw outside();
-    let codeReal: string;
-    try {
-      codeReal = await realpath(codeDir);
-    } catch {
-      throw new GustError('ERR_INVALID_CODE', `${field}: folder ${fn.code} does not exist.`);
-    }
-    if (!inside(codeReal)) throw outside();
-    if (!(await stat(codeReal)).isDirectory()) {
-      throw new GustError('ERR_INVALID_CODE', `${field}: ${fn.code} is not a folder.`);
-    }
-    if (fn.config.runtime === 'provided') {
-      try {
-        await access(join(codeReal, 'bootstrap'), constants.X_OK);
-      } catch {
-        throw new GustError(
-          'ERR_INVALID_CODE',
-          `${field}: runtime provided needs an executable file named bootstrap at the root of ${fn.code}.`,
-        );
-      }
-    }
+  // Shared folders (code: . for many functions) are hashed and stored once.
+  const byFolder = new Map<string, Promise<StoredCode>>();
+  const prepareOne = async (fn: ManifestFunction): Promise<Prepared> => {
+    const codeReal = await checkCodeFolder(fn, manifest.file, appReal);
     let stored = byFolder.get(codeReal);
     if (!stored) {
-      stored = await deps.code.put(codeReal, { exclude: deps.excludeFromCode ?? [] });
+      stored = deps.code.put(codeReal, { exclude: deps.excludeFromCode ?? [] });
       byFolder.set(codeReal, stored);
     }
+    const code = await stored;
     const versionId = createHash('sha256')
-      .update(stored.hash)
+      .update(code.hash)
       .update('\0')
       .update(canonicalJson(fn.config))
       .digest('hex')
       .slice(0, 32);
-    out.push({
+    return {
       fn,
       version: {
         functionName: fn.name,
         versionId,
-        codeHash: stored.hash,
-        codeSizeBytes: stored.sizeBytes,
+        codeHash: code.hash,
+        codeSizeBytes: code.sizeBytes,
         config: fn.config,
         createdAt: deps.clock.now(),
       },
-    });
-  }
+    };
+  };
+  const out: Prepared[] = new Array(manifest.functions.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < manifest.functions.length) {
+      const i = next++;
+      out[i] = await prepareOne(manifest.functions[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PREPARE_CONCURRENCY, manifest.functions.length) }, worker));
   return out;
+}
+
+/** The real path of a function's code folder, after checking it is a folder inside the app. */
+async function checkCodeFolder(fn: ManifestFunction, file: string, appReal: string): Promise<string> {
+  const field = `${file}: functions.${fn.name}.code`;
+  const codeDir = resolve(appReal, fn.code);
+  const inside = (p: string) => p === appReal || p.startsWith(appReal + sep);
+  const outside = () =>
+    new GustError(
+      'ERR_INVALID_CODE',
+      `${field}: ${fn.code} is outside the app folder; code must be inside it.`,
+    );
+  if (!inside(codeDir)) throw outside();
+  let codeReal: string;
+  try {
+    codeReal = await realpath(codeDir);
+  } catch {
+    throw new GustError('ERR_INVALID_CODE', `${field}: folder ${fn.code} does not exist.`);
+  }
+  if (!inside(codeReal)) throw outside();
+  if (!(await stat(codeReal)).isDirectory()) {
+    throw new GustError('ERR_INVALID_CODE', `${field}: ${fn.code} is not a folder.`);
+  }
+  if (fn.config.runtime === 'provided') {
+    try {
+      await access(join(codeReal, 'bootstrap'), constants.X_OK);
+    } catch {
+      throw new GustError(
+        'ERR_INVALID_CODE',
+        `${field}: runtime provided needs an executable file named bootstrap at the root of ${fn.code}.`,
+      );
+    }
+  }
+  return codeReal;
 }
 
 /** A function name or route may belong to one service only; reserved concurrency must fit the platform. */

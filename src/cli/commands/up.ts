@@ -33,6 +33,7 @@ interface UpOptions {
   watch?: boolean;
   idleTimeout?: number;
   maxConcurrency?: number;
+  prewarm?: number;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -46,6 +47,11 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--watch', 'redeploy when files in dir change')
     .option('--idle-timeout <seconds>', 'stop an idle instance after this many seconds', secondsOption)
     .option('--max-concurrency <n>', 'most invocations running at once, over all functions', integerOption(1))
+    .option(
+      '--prewarm <n>',
+      'Node.js processes started ahead of time for cold starts (default 2; more absorbs bursts of new functions)',
+      integerOption(0, 64),
+    )
     .action(async (dir: string | undefined, options: UpOptions) => {
       const appDir = resolve(ctx.cwd, dir ?? '.');
       // An explicit folder must be an app; the current folder without gust.yaml starts Gust empty.
@@ -66,6 +72,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
       if (options.idleTimeout !== undefined)
         gustOptions.idleTimeoutMs = Math.round(options.idleTimeout * 1000);
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;
+      if (options.prewarm !== undefined) gustOptions.genericPoolSize = options.prewarm;
 
       // Subscribed before starting, so Ctrl+C during startup still shuts down cleanly.
       let signals = 0;
