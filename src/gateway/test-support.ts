@@ -26,7 +26,7 @@ import type { InvokeOptions, InvokeResult, Invoker } from '../invoker/types.js';
 import type { PoolStats } from '../runtime/types.js';
 import type { InvocationQuery, LogQuery, Store } from '../store/store.js';
 import { createGateway } from './gateway.js';
-import type { GatewayConfig } from './types.js';
+import type { GatewayConfig, GatewayExtension } from './types.js';
 
 export interface InvokeCall {
   functionName: string;
@@ -208,6 +208,10 @@ export class FakeStore {
     );
     return {
       functions: unused as Store['functions'],
+      queues: unused as Store['queues'],
+      asyncInvocations: unused as Store['asyncInvocations'],
+      idempotency: unused as Store['idempotency'],
+      schedules: unused as Store['schedules'],
       invocations: {
         insertMany: async () => {},
         get: async (id) => this.records.find((r) => r.requestId === id),
@@ -265,7 +269,10 @@ export interface TestGateway {
 }
 
 /** Starts a gateway on a free port over fresh fakes (request ids are req-1, req-2, ...). */
-export async function startTestGateway(config: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Partial<GatewayConfig> = {},
+  extensions: readonly GatewayExtension[] = [],
+): Promise<TestGateway> {
   const invoker = new FakeInvoker();
   const registry = new FakeRegistry();
   const store = new FakeStore();
@@ -286,6 +293,7 @@ export async function startTestGateway(config: Partial<GatewayConfig> = {}): Pro
     version: '0.1.0',
     storeKind: 'sqlite',
     config: { host: '127.0.0.1', port: 0, tmpDir: join(tmpdir(), 'gust-gateway-test'), ...config },
+    extensions,
   });
   const { url, port } = await gateway.start();
   return { url, port, invoker, registry, store, clock, pool, stop: () => gateway.stop() };

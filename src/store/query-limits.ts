@@ -18,3 +18,12 @@ export function clampLimit(limit: number | undefined, bounds: LimitBounds): numb
   if (limit === undefined || Number.isNaN(limit)) return bounds.default;
   return Math.max(0, Math.min(bounds.max, Math.floor(limit)));
 }
+
+/** `AsyncInvocationRepository.list`: 50 by default, at most 1000. */
+export const ASYNC_INVOCATION_LIST_LIMIT: LimitBounds = { default: 50, max: 1000 };
+
+/** `QueueRepository.peek`: 10 by default, at most 1000. */
+export const QUEUE_PEEK_LIMIT: LimitBounds = { default: 10, max: 1000 };
+
+/** `QueueRepository.receive`'s `max`: at most 1000 messages leased by one call (SQS allows 10). */
+export const QUEUE_RECEIVE_LIMIT: LimitBounds = { default: 10, max: 1000 };

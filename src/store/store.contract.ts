@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import {
+  asyncInvocationContract,
+  idempotencyContract,
+  scheduleContract,
+} from './contract/delivery.contract.js';
 import type { MakeStore } from './contract/fixtures.js';
 import { fn, withStore } from './contract/fixtures.js';
 import { functionContract } from './contract/functions.contract.js';
 import { invocationContract } from './contract/invocations.contract.js';
 import { logContract } from './contract/logs.contract.js';
+import { queueLeaseContract } from './contract/queue-leases.contract.js';
+import { queueContract } from './contract/queues.contract.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type { MakeStore } from './contract/fixtures.js';
@@ -53,5 +60,10 @@ export function runStoreContract(
     describe('functions', () => functionContract(makeStore));
     describe('invocations', () => invocationContract(makeStore));
     describe('logs', () => logContract(makeStore));
+    describe('queues', () => queueContract(makeStore));
+    describe('queue leases', () => queueLeaseContract(makeStore));
+    describe('async invocations', () => asyncInvocationContract(makeStore));
+    describe('idempotency', () => idempotencyContract(makeStore));
+    describe('schedules', () => scheduleContract(makeStore));
   });
 }

@@ -6,6 +6,12 @@ import type {
   LogEntry,
   PublishedVersion,
 } from '../core/types.js';
+import type {
+  AsyncInvocationRepository,
+  IdempotencyRepository,
+  ScheduleRepository,
+} from './delivery-repositories.js';
+import type { QueueRepository } from './queue-repository.js';
 
 /**
  * The store port. Capabilities talk only to these async repositories; SQLite (default) and
@@ -16,6 +22,14 @@ export interface Store {
   readonly functions: FunctionRepository;
   readonly invocations: InvocationRepository;
   readonly logs: LogRepository;
+  /** Durable queues: messages, leases, dead-lettering, redrive, deduplication. */
+  readonly queues: QueueRepository;
+  /** Status records of asynchronous invocations. */
+  readonly asyncInvocations: AsyncInvocationRepository;
+  /** Idempotency keys (claim, complete, release). */
+  readonly idempotency: IdempotencyRepository;
+  /** The last fired tick of each schedule; firing enqueues in the same transaction. */
+  readonly schedules: ScheduleRepository;
   /** Brings the schema up to date (idempotent). Called once before use. */
   migrate(): Promise<void>;
   /** The schema version this store is at. */

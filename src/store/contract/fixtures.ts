@@ -5,6 +5,8 @@ import type {
   InvocationRecord,
   LogEntry,
 } from '../../core/types.js';
+import type { AsyncInvocationRecord } from '../delivery-repositories.js';
+import type { NewMessage, QueueConfig, QueueRecord } from '../queue-repository.js';
 import type { Store } from '../store.js';
 
 /** Makes a new, empty store that has not been migrated yet. */
@@ -87,4 +89,53 @@ export function logLine(message: string, overrides: Partial<LogEntry> = {}): Log
 /** `count` log lines for `functionName`, messages `${prefix}0`, `${prefix}1`, ... one ms apart. */
 export function logLines(count: number, prefix: string, overrides: Partial<LogEntry> = {}): LogEntry[] {
   return Array.from({ length: count }, (_, i) => logLine(`${prefix}${i}`, { time: T0 + i, ...overrides }));
+}
+
+/** SQS's defaults, with no dead-letter queue, no delay and a 5-minute dedupe window. */
+export function queueConfig(overrides: Partial<QueueConfig> = {}): QueueConfig {
+  return {
+    visibilityTimeoutSec: 30,
+    maxReceiveCount: null,
+    deadLetterQueue: null,
+    retentionSec: 4 * 24 * 3600,
+    delaySec: 0,
+    dedupeWindowSec: 300,
+    ...overrides,
+  };
+}
+
+export function queueRecord(name: string, config: Partial<QueueConfig> = {}, at = T0): QueueRecord {
+  return { name, config: queueConfig(config), kind: 'user', owner: null, createdAt: at };
+}
+
+/** Message ids that sort in the order of `n`, as the time-ordered ids callers mint do. */
+export const messageId = (n: number): string => `msg-${String(n).padStart(6, '0')}`;
+
+export function newMessage(id: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { id, body: `body of ${id}`, attributes: {}, ...overrides };
+}
+
+/** `count` messages with ids messageId(from), messageId(from + 1), ... */
+export function newMessages(count: number, from = 1): NewMessage[] {
+  return Array.from({ length: count }, (_, i) => newMessage(messageId(from + i)));
+}
+
+export function asyncInvocation(
+  requestId: string,
+  overrides: Partial<AsyncInvocationRecord> = {},
+): AsyncInvocationRecord {
+  return {
+    requestId,
+    functionName: 'orders',
+    qualifier: '$LATEST',
+    status: 'queued',
+    attempts: 0,
+    maxAttempts: 3,
+    nextAttemptAt: T0,
+    lastError: null,
+    destination: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
 }

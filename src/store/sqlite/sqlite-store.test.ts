@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { fn, T0, version } from '../contract/fixtures.js';
+import { fn, newMessages, queueRecord, T0, version } from '../contract/fixtures.js';
 import { LATEST_SCHEMA_VERSION } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { runStoreContract } from '../store.contract.js';
@@ -149,6 +149,41 @@ describe('SQLite store', () => {
       await assert.rejects(store.logs.query({}), /call migrate\(\)/);
     } finally {
       await store.close();
+    }
+  });
+
+  test('two stores on one file never lease the same message, and see each other’s leases and deletes', async () => {
+    const path = newDbPath();
+    const first = createSqliteStore({ path });
+    const second = createSqliteStore({ path });
+    try {
+      await first.migrate();
+      await second.migrate();
+      await first.queues.putQueue(queueRecord('orders'));
+      await second.queues.send('orders', newMessages(30), T0);
+      const seen: string[] = [];
+      const handles = new Map<string, string>();
+      for (let round = 0; round < 5; round++) {
+        for (const store of [first, second]) {
+          for (const m of await store.queues.receive('orders', {
+            max: 3,
+            visibilityTimeoutSec: 30,
+            now: T0,
+          })) {
+            seen.push(m.id);
+            handles.set(m.id, m.receiptHandle);
+          }
+        }
+      }
+      assert.equal(seen.length, 30);
+      assert.equal(new Set(seen).size, 30);
+      const [id, handle] = [...handles][0] ?? ['', ''];
+      assert.equal(await second.queues.deleteMessage('orders', handle), true);
+      assert.equal(await first.queues.getMessage(id), undefined);
+      assert.equal((await first.queues.stats('orders', T0)).inFlight, 29);
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 

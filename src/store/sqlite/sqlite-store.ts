@@ -2,10 +2,15 @@ import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { Store } from '../store.js';
+import { SqliteAsyncInvocationRepository } from './async-invocation-repository.js';
 import { openSqliteDatabase } from './database.js';
 import { SqliteFunctionRepository } from './function-repository.js';
+import { SqliteIdempotencyRepository } from './idempotency-repository.js';
 import { SqliteInvocationRepository } from './invocation-repository.js';
 import { SqliteLogRepository } from './log-repository.js';
+import { SqliteMessageSender } from './message-sender.js';
+import { SqliteQueueRepository } from './queue-repository.js';
+import { SqliteScheduleRepository } from './schedule-repository.js';
 import { migrateSqlite, readSchemaVersion } from './sqlite-migrate.js';
 
 export interface SqliteStoreOptions {
@@ -25,10 +30,16 @@ export interface SqliteStoreOptions {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   const clock = options.clock ?? systemClock;
+  // Queues and schedules share one sender, so a message enters a queue the same way from both.
+  const sender = new SqliteMessageSender(db);
   return {
     functions: new SqliteFunctionRepository(db),
     invocations: new SqliteInvocationRepository(db),
     logs: new SqliteLogRepository(db),
+    queues: new SqliteQueueRepository(db, sender),
+    asyncInvocations: new SqliteAsyncInvocationRepository(db),
+    idempotency: new SqliteIdempotencyRepository(db),
+    schedules: new SqliteScheduleRepository(db, sender),
     async migrate() {
       migrateSqlite(db, MIGRATIONS, clock.now());
     },
