@@ -9,7 +9,7 @@ import { receiveUpload } from './deploy-upload.js';
 import { countInstances, withInstances } from './function-views.js';
 import { integerParam, stringParam } from './query-params.js';
 import { send, sendJson } from './send.js';
-import type { RequestContext } from './types.js';
+import type { ControlRoute, RequestContext } from './types.js';
 
 export interface ControlApiDeps {
   registry: FunctionRegistry;
@@ -22,6 +22,8 @@ export interface ControlApiDeps {
   maxDeployBytes: number;
   /** When the gateway started (clock.now()), for uptimeMs. */
   startedAt(): number;
+  /** Endpoints other capabilities add. */
+  extraRoutes?: readonly ControlRoute[];
 }
 
 type Params = Record<string, string | undefined>;
@@ -165,6 +167,8 @@ export function createControlApi(
   on('GET', '/routes', async (_req, res, ctx) => {
     sendJson(res, 200, { routes: registry.routes() }, ctx.requestId);
   });
+
+  for (const route of deps.extraRoutes ?? []) on(route.method, route.path, route.handler);
 
   return async (req, res, ctx) => {
     const method = req.method ?? 'GET';

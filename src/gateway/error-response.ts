@@ -4,7 +4,7 @@ import { type ErrorCode, GustError } from '../core/errors.js';
 import { send } from './send.js';
 
 /** How an error body is shaped: Gust's own, or Gust's plus the fields the AWS SDKs read. */
-export type ErrorStyle = 'gust' | 'aws';
+export type ErrorStyle = 'gust' | 'aws' | 'aws-json';
 
 /**
  * Unexpected (non-GustError) failures are published here with their request id, so telemetry can
@@ -50,7 +50,13 @@ export function toClientError(error: unknown, requestId: string): GustError {
  * The `aws` style adds `Type` ("User" for 4xx, "Service" for 5xx), `message` and the
  * x-amzn-ErrorType header, which is what @aws-sdk clients parse.
  */
-export function sendError(res: ServerResponse, thrown: unknown, requestId: string, style: ErrorStyle): void {
+export function sendError(
+  res: ServerResponse,
+  thrown: unknown,
+  requestId: string,
+  style: ErrorStyle,
+  extraHeaders?: (error: GustError) => Record<string, string>,
+): void {
   const error = toClientError(thrown, requestId);
   if (res.headersSent) {
     // Too late for a proper error response: cutting the connection is the only honest signal left.
@@ -69,6 +75,13 @@ export function sendError(res: ServerResponse, thrown: unknown, requestId: strin
     headers['x-amzn-ErrorType'] = awsErrorType(error);
     body.Type = error.status < 500 ? 'User' : 'Service';
     body.message = error.message;
+  } else if (style === 'aws-json') {
+    // AWS JSON 1.0/1.1 protocols: the SDKs read __type (and message) from the body.
+    headers['content-type'] = 'application/x-amz-json-1.0';
+    headers['x-amzn-ErrorType'] = awsErrorType(error);
+    body.__type = awsErrorType(error);
+    body.message = error.message;
   }
+  if (extraHeaders) Object.assign(headers, extraHeaders(error));
   send(res, error.status, headers, JSON.stringify(body), requestId);
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAppRoutes } from './app-routes.js';
+import { createAwsJsonHandler, isAwsJsonRequest } from './aws-json.js';
 import { createControlApi } from './control-api.js';
 import { type ErrorStyle, sendError } from './error-response.js';
 import { createInvokeApi } from './invoke-api.js';
@@ -60,6 +61,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     tmpDir: config.tmpDir,
     maxDeployBytes: config.maxDeployBytes,
     startedAt: () => startedAt,
+    extraRoutes: (deps.extensions ?? []).flatMap((e) => e.controlRoutes ?? []),
+  });
+  const awsJson = createAwsJsonHandler({
+    services: (deps.extensions ?? []).flatMap((e) => e.awsJson ?? []),
+    maxBodyBytes: config.maxBodyBytes,
+    baseUrl: (req) => `http://${req.headers.host ?? `${urlHost(config.host)}:${config.port}`}`,
   });
 
   async function run(
@@ -100,6 +107,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       void run(control, 'gust', req, res, ctx);
     } else if (path.startsWith('/2015-03-31/') || path === '/2015-03-31') {
       void run(invokeApi, 'aws', req, res, ctx);
+    } else if (isAwsJsonRequest(req, path)) {
+      void run(awsJson, 'aws-json', req, res, ctx);
     } else {
       void run(app, 'gust', req, res, ctx);
     }

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
+import type { GustError } from '../core/errors.js';
 import type { IdSource } from '../core/ids.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import type { Invoker } from '../invoker/types.js';
@@ -36,6 +38,47 @@ export interface GatewayDeps {
   /** Which store backs this server ("sqlite", "postgres"), reported by /_gust/v1/health. */
   storeKind: string;
   config: GatewayConfig;
+  /** What other capabilities (queues, events, schedules) add to the HTTP API. */
+  extensions?: readonly GatewayExtension[];
+}
+
+export type ControlMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A control API endpoint contributed by a capability. `path` is under /_gust/v1, with :params. */
+export interface ControlRoute {
+  method: ControlMethod;
+  path: string;
+  handler(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    params: Record<string, string | undefined>,
+  ): Promise<void>;
+}
+
+/**
+ * An AWS JSON protocol service (SQS, EventBridge, Step Functions, Secrets Manager): requests are
+ * `POST /` with `X-Amz-Target: Prefix.Operation` and a JSON body; answers are JSON, errors
+ * `{"__type", "message"}`. The gateway parses and dispatches; the capability implements operations.
+ */
+export interface AwsJsonService {
+  /** The part of X-Amz-Target before the dot: AmazonSQS, AWSEvents, ... */
+  targetPrefix: string;
+  /** Runs one operation. Throws GustError (with awsType) for failures. */
+  handle(operation: string, input: Record<string, unknown>, ctx: AwsJsonContext): Promise<unknown>;
+  /** Extra headers for an error response (SQS's x-amzn-query-error, for instance). */
+  errorHeaders?(error: GustError): Record<string, string>;
+}
+
+export interface AwsJsonContext extends RequestContext {
+  /** The URL clients reached this server at (for QueueUrl and the like). */
+  readonly baseUrl: string;
+  readonly signal: AbortSignal;
+}
+
+export interface GatewayExtension {
+  controlRoutes?: readonly ControlRoute[];
+  awsJson?: readonly AwsJsonService[];
 }
 
 /** The HTTP server in front of everything: app routes, the Invoke API and the control API. */
