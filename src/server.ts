@@ -5,10 +5,15 @@ import { type IdSource, randomIds } from './core/ids.js';
 import { createLocalCodeStore } from './functions/code-store.js';
 import type { DeployReport, FunctionRegistry } from './functions/control-plane.js';
 import { createFunctionRegistry } from './functions/registry.js';
+import { unavailableFeatures } from './functions/unavailable-features.js';
 import { createGateway } from './gateway/gateway.js';
 import { createInvoker } from './invoker/invoker.js';
 import { createRecorder, DEFAULT_RETENTION, type RetentionPolicy } from './invoker/recorder.js';
 import type { Invoker } from './invoker/types.js';
+import { type AsyncDelivery, createAsyncDelivery } from './queue/async-delivery.js';
+import { queueDeployHook } from './queue/deploy-queues.js';
+import { createEventSourceMappings } from './queue/event-source-mappings.js';
+import { createQueueService } from './queue/queue-service.js';
 import { createInstancePool } from './runtime/pool.js';
 import type { InstancePool } from './runtime/types.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -21,6 +26,8 @@ import type { Store } from './store/store.js';
  */
 
 export const DEFAULT_PORT = 7800;
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
 export const DEFAULT_MAX_CONCURRENCY = 100;
 
 export interface GustOptions {
@@ -86,6 +93,10 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     retention: options.retention ?? DEFAULT_RETENTION,
     onError: (message, error) => log(`gust: ${message}: ${(error as Error)?.message ?? error}`),
   });
+  const queues = createQueueService({ store, clock });
+  // The invoker hands Event invocations to the async queue, whose consumer runs them through the
+  // invoker: the two are built one after the other and joined here.
+  let asyncDelivery: AsyncDelivery | undefined;
   const invoker = createInvoker({
     registry,
     pool,
@@ -93,8 +104,31 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     clock,
     ids,
     maxConcurrency,
-    region: 'us-east-1',
-    accountId: '000000000000',
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    enqueueAsync: (job) => {
+      if (!asyncDelivery) throw new Error('async delivery is not started');
+      return asyncDelivery.enqueue(job);
+    },
+  });
+  const mappings = createEventSourceMappings({
+    queues,
+    registry,
+    invoker,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+  });
+  registry.addDeployHook(unavailableFeatures);
+  registry.addDeployHook(queueDeployHook(queues));
+  asyncDelivery = createAsyncDelivery({
+    queues,
+    store,
+    registry,
+    invoker,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
   });
   const gateway = createGateway({
     invoker,
@@ -116,6 +150,13 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     stops.unshift(() => recorder.stop());
     await invoker.start();
     stops.unshift(() => invoker.stop());
+    queues.start();
+    stops.unshift(async () => queues.stop());
+    await asyncDelivery.start();
+    // Consumers stop before the invoker: no new work is taken while running invocations finish.
+    stops.unshift(() => asyncDelivery?.stop() ?? Promise.resolve());
+    await mappings.start();
+    stops.unshift(() => mappings.stop());
     const deployReport = options.appDir ? await registry.deployDirectory(options.appDir) : null;
     const { url, port } = await gateway.start();
     stops.unshift(() => gateway.stop());

@@ -12,11 +12,28 @@ export interface IdSource {
  * to the end of the store's index instead of landing on random pages (inserts are about twice as
  * fast in SQLite). The random part comes from randomUUID(), which draws on a cached entropy pool.
  */
+let lastMs = -1;
+let counter = 0;
+
 export function timeOrderedUuid(now = Date.now()): string {
+  // Within one millisecond a 12-bit counter follows the time (UUIDv7's "rand_a" used as a monotonic
+  // counter), so ids made by this process sort in the order they were made. On overflow the time
+  // is advanced by a millisecond rather than letting the order break.
+  let ms = now;
+  if (ms <= lastMs) {
+    ms = lastMs;
+    counter++;
+    if (counter > 0xfff) {
+      ms = lastMs + 1;
+      counter = 0;
+    }
+  } else counter = 0;
+  lastMs = ms;
   const random = randomUUID();
-  const time = now.toString(16).padStart(12, '0').slice(-12);
-  // xxxxxxxx-xxxx-7xxx-yxxx-xxxxxxxxxxxx: time in the first 12 hex digits, version nibble 7.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
+  const time = ms.toString(16).padStart(12, '0').slice(-12);
+  const seq = counter.toString(16).padStart(3, '0');
+  // xxxxxxxx-xxxx-7sss-yxxx-xxxxxxxxxxxx: time, version 7, counter, then random (variant kept).
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${seq}-${random.slice(19)}`;
 }
 
 export const randomIds: IdSource = {

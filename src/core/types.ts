@@ -11,6 +11,55 @@ export interface HttpRouteConfig {
   method: string;
   /** Path template: /users/{id}, /files/{proxy+}. */
   path: string;
+  /** Opt-in: an Idempotency-Key header is honoured for this long (seconds). */
+  idempotencyTtlSec?: number;
+}
+
+/** A queue feeding a function (an event source mapping). */
+export interface QueueEventConfig {
+  queue: string;
+  /** Messages per invocation, 1 to 10. */
+  batchSize: number;
+  /** Seconds to wait for a batch to fill. */
+  maximumBatchingWindowSec: number;
+  /** Batches delivered at once (at most the function's reserved concurrency). */
+  maximumConcurrency: number;
+}
+
+/** An event-bus rule whose target is this function. */
+export interface EventRuleConfig {
+  /** Unique within the function: the rule is named `FUNCTION-N` unless given. */
+  name: string;
+  bus: string;
+  pattern: Record<string, unknown>;
+  /** JSONPath-style input transformation (EventBridge InputTransformer). */
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+}
+
+/** A schedule whose target is this function. */
+export interface ScheduleConfig {
+  name: string;
+  /** rate(...), cron(...) (AWS forms), or a standard cron with `timezone`. */
+  expression: string;
+  timezone?: string;
+  /** The event to send instead of the EventBridge Scheduled Event, as JSON text. */
+  input?: string;
+  enabled: boolean;
+  /** What to do with ticks missed while Gust was down. */
+  missed: 'skip' | 'run-latest';
+}
+
+/** A destination for async results: function:NAME, queue:NAME or bus:NAME. */
+export type DestinationTarget = string;
+
+/** How asynchronous invocations of a function are retried and where their outcomes go. */
+export interface AsyncConfig {
+  /** Retries after the first attempt, 0 or more (default 2). */
+  maximumRetryAttempts: number;
+  /** Seconds an event may wait before it is given up (default 6 hours). */
+  maximumEventAgeSec: number;
+  onSuccess?: DestinationTarget;
+  onFailure?: DestinationTarget;
 }
 
 /** Everything that defines how a function runs. Part of a version's identity. */
@@ -25,6 +74,12 @@ export interface FunctionConfig {
   provisionedConcurrency?: number;
   routes: HttpRouteConfig[];
   description?: string;
+  queues?: QueueEventConfig[];
+  rules?: EventRuleConfig[];
+  schedules?: ScheduleConfig[];
+  async?: AsyncConfig;
+  /** Opt-in for the Invoke API: an Idempotency-Key header is honoured for this long (seconds). */
+  idempotencyTtlSec?: number;
 }
 
 /** An immutable, deployed version of a function: its code and configuration, identified by hash. */

@@ -5,6 +5,7 @@ import type {
   PublishedVersion,
   ResolvedVersion,
 } from '../core/types.js';
+import type { Manifest } from './manifest.js';
 
 /** A manifest route bound to the function it triggers. */
 export interface RouteEntry {
@@ -40,6 +41,15 @@ export interface FunctionDetail extends FunctionSummary {
 }
 
 /**
+ * A capability's part in deploys: it checks the parts of the manifest it owns before anything is
+ * stored (throwing GustError refuses the whole deploy), and applies them after the functions are.
+ */
+export interface DeployHook {
+  check?(manifest: Manifest): Promise<void>;
+  apply?(manifest: Manifest, report: DeployReport): Promise<void>;
+}
+
+/**
  * Functions, versions and routes: what deploy writes and what the invoker and gateway read.
  * Reads are served from memory; writes go through the store first.
  */
@@ -60,4 +70,6 @@ export interface FunctionRegistry {
   routes(): RouteEntry[];
   /** Called after any change to functions or routes. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /** Adds a capability's deploy hook (queues, rules, schedules). */
+  addDeployHook(hook: DeployHook): void;
 }

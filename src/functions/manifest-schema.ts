@@ -66,7 +66,107 @@ const httpEvent = z.union(
   { error: 'expected "METHOD /path" or { method, path }' },
 );
 
-const event = z.strictObject({ http: httpEvent }, { error: 'expected an event such as { http: GET /path }' });
+const seconds = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `expected ${what} in seconds` })
+    .int({ error: `expected a whole number of seconds` })
+    .min(min, { error: `expected at least ${min} (seconds)` })
+    .max(max, { error: `expected at most ${max} (seconds)` });
+
+const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
+const name = (what: string) =>
+  z
+    .string({ error: `expected a ${what} name` })
+    .regex(NAME_RE, { error: `expected a ${what} name of 1 to 80 letters, digits, - and _` });
+
+const idempotency = z.union(
+  [
+    seconds('a time to live', 1, 7 * 24 * 3600),
+    z.strictObject({ ttl: seconds('a time to live', 1, 7 * 24 * 3600) }),
+  ],
+  { error: 'expected a time to live in seconds, or { ttl: seconds }' },
+);
+
+const httpEventObject = httpObject.extend({ idempotency: idempotency.optional() });
+
+const queueEvent = z.union(
+  [
+    name('queue'),
+    z.strictObject({
+      name: name('queue'),
+      batchSize: z
+        .number()
+        .int()
+        .min(1, { error: 'expected 1 to 10' })
+        .max(10, { error: 'expected 1 to 10' })
+        .optional(),
+      maximumBatchingWindow: seconds('a batching window', 0, 300).optional(),
+      maximumConcurrency: z
+        .number({ error: 'expected a number of batches' })
+        .int()
+        .min(1, { error: 'expected 1 to 1000' })
+        .max(1000, { error: 'expected 1 to 1000' })
+        .optional(),
+    }),
+  ],
+  { error: 'expected a queue name, or { name, batchSize, maximumBatchingWindow, maximumConcurrency }' },
+);
+
+const pattern = z.record(z.string(), z.unknown(), { error: 'expected an event pattern (a map)' });
+
+const inputTransformer = z.strictObject({
+  inputPathsMap: z.record(z.string(), z.string()).optional(),
+  inputTemplate: z.string({ error: 'expected the input template text' }),
+});
+
+const eventBridgeEvent = z.strictObject(
+  {
+    pattern,
+    name: name('rule').optional(),
+    bus: name('event bus').optional(),
+    eventBus: name('event bus').optional(),
+    inputTransformer: inputTransformer.optional(),
+  },
+  { error: 'expected { pattern: {...} } with optional bus, name and inputTransformer' },
+);
+
+const scheduleObject = z.strictObject({
+  rate: z.union([z.string(), z.array(z.string()).length(1, { error: 'expected one expression' })]).optional(),
+  cron: z.string().optional(),
+  timezone: z.string().optional(),
+  name: name('schedule').optional(),
+  input: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  enabled: z.boolean().optional(),
+  missed: z.enum(['skip', 'run-latest'], { error: 'expected skip or run-latest' }).optional(),
+});
+
+const scheduleEvent = z.union([z.string(), scheduleObject], {
+  error: 'expected rate(...) / cron(...), or { rate | cron, timezone, input, enabled, missed }',
+});
+
+const EVENT_KINDS = ['http', 'queue', 'eventBridge', 'schedule'] as const;
+
+const event = z
+  .strictObject(
+    {
+      http: z
+        .union([httpEventObject, httpEvent], { error: 'expected "METHOD /path" or { method, path }' })
+        .optional(),
+      queue: queueEvent.optional(),
+      eventBridge: eventBridgeEvent.optional(),
+      schedule: scheduleEvent.optional(),
+    },
+    { error: `expected an event: one of ${EVENT_KINDS.join(', ')}` },
+  )
+  .refine((e) => Object.keys(e).length === 1, {
+    error: `expected exactly one of ${EVENT_KINDS.join(', ')} per event`,
+  });
+
+const destination = z
+  .string({ error: 'expected function:NAME, queue:NAME or bus:NAME' })
+  .regex(/^(function|queue|bus):[A-Za-z0-9_-]{1,80}$/, {
+    error: 'expected function:NAME, queue:NAME or bus:NAME',
+  });
 
 const functionSchema = z.strictObject(
   {
@@ -81,12 +181,64 @@ const functionSchema = z.strictObject(
     environment: environment.optional(),
     description: z.string({ error: 'expected text' }).max(256).optional(),
     events: z.array(event, { error: 'expected a list of events' }).optional(),
+    maximumRetryAttempts: z
+      .number({ error: 'expected a number of retries' })
+      .int()
+      .min(0, { error: 'expected 0 or more' })
+      .max(1000, { error: 'expected at most 1000' })
+      .optional(),
+    maximumEventAge: seconds('an age', 60, 7 * 24 * 3600).optional(),
+    destinations: z
+      .strictObject({ onSuccess: destination.optional(), onFailure: destination.optional() })
+      .optional(),
+    idempotency: idempotency.optional(),
   },
   { error: 'expected a function definition (a map with handler, runtime, ...)' },
 );
 
+const queueSchema = z.strictObject(
+  {
+    visibilityTimeout: seconds('a visibility timeout', 0, 12 * 3600).optional(),
+    maxReceiveCount: z
+      .number()
+      .int()
+      .min(1, { error: 'expected 1 to 1000' })
+      .max(1000, { error: 'expected 1 to 1000' })
+      .optional(),
+    deadLetterQueue: name('queue').optional(),
+    retention: seconds('a retention period', 60, 14 * 24 * 3600).optional(),
+    delay: seconds('a delay', 0, 900).optional(),
+  },
+  { error: 'expected queue settings: visibilityTimeout, maxReceiveCount, deadLetterQueue, retention, delay' },
+);
+
+const ruleSchema = z.strictObject(
+  {
+    pattern,
+    bus: name('event bus').optional(),
+    targets: z
+      .array(
+        z
+          .string()
+          .regex(/^(function|queue):[A-Za-z0-9_-]{1,80}$/, { error: 'expected function:NAME or queue:NAME' }),
+        {
+          error: 'expected a list of targets',
+        },
+      )
+      .min(1, { error: 'expected at least one target' }),
+    inputTransformer: inputTransformer.optional(),
+  },
+  { error: 'expected a rule: { pattern, targets, bus?, inputTransformer? }' },
+);
+
 export const manifestSchema = z.strictObject(
   {
+    queues: z
+      .record(name('queue'), z.union([queueSchema, z.null()]), {
+        error: 'expected a map of queue name to settings',
+      })
+      .optional(),
+    rules: z.record(name('rule'), ruleSchema, { error: 'expected a map of rule name to rule' }).optional(),
     service: z
       .string({ error: 'expected the app name' })
       .regex(SERVICE_NAME, { error: 'expected a name of letters, digits and -, starting with a letter' }),

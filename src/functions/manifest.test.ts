@@ -190,3 +190,120 @@ describe('route paths', () => {
     assert.match(validateRoutePath('/2015-03-31/functions') ?? '', /reserved/);
   });
 });
+
+describe('manifest: queues, events, schedules and async settings', () => {
+  const FULL = `
+service: shop
+queues:
+  orders: { visibilityTimeout: 30, maxReceiveCount: 5, deadLetterQueue: orders-dlq, delay: 2 }
+  orders-dlq: {}
+  orders-done:
+rules:
+  archive: { pattern: { source: [shop] }, targets: [ queue:orders-done ] }
+functions:
+  worker:
+    handler: w.handler
+    events:
+      - queue: { name: orders, batchSize: 5, maximumBatchingWindow: 1 }
+      - queue: orders-dlq
+      - eventBridge: { pattern: { source: [shop], detail-type: [OrderPlaced] } }
+      - schedule: rate(5 minutes)
+      - schedule: { cron: "*/10 * * * * *", timezone: Europe/Paris, input: { hello: 1 } }
+      - http:
+          method: POST
+          path: /orders
+          idempotency: 3600
+    maximumRetryAttempts: 0
+    maximumEventAge: 600
+    destinations: { onSuccess: queue:orders-done, onFailure: function:alert }
+    idempotency: { ttl: 60 }
+  alert:
+    handler: a.handler
+`;
+
+  it('reads queues, rules, queue/eventBridge/schedule events and async settings', () => {
+    const m = parseManifest(FULL);
+    assert.deepEqual(m.queues, [
+      {
+        name: 'orders',
+        visibilityTimeoutSec: 30,
+        maxReceiveCount: 5,
+        deadLetterQueue: 'orders-dlq',
+        delaySec: 2,
+      },
+      { name: 'orders-dlq' },
+      { name: 'orders-done' },
+    ]);
+    assert.deepEqual(m.rules, [
+      { name: 'archive', bus: 'default', pattern: { source: ['shop'] }, targets: ['queue:orders-done'] },
+    ]);
+    const worker = m.functions.find((f) => f.name === 'worker')?.config;
+    assert.deepEqual(worker?.queues, [
+      { queue: 'orders', batchSize: 5, maximumBatchingWindowSec: 1, maximumConcurrency: 5 },
+      { queue: 'orders-dlq', batchSize: 10, maximumBatchingWindowSec: 0, maximumConcurrency: 5 },
+    ]);
+    assert.deepEqual(worker?.rules, [
+      {
+        name: 'worker-rule-1',
+        bus: 'default',
+        pattern: { source: ['shop'], 'detail-type': ['OrderPlaced'] },
+      },
+    ]);
+    assert.deepEqual(worker?.schedules, [
+      { name: 'worker-schedule-1', expression: 'rate(5 minutes)', enabled: true, missed: 'skip' },
+      {
+        name: 'worker-schedule-2',
+        expression: '*/10 * * * * *',
+        timezone: 'Europe/Paris',
+        input: '{"hello":1}',
+        enabled: true,
+        missed: 'skip',
+      },
+    ]);
+    assert.deepEqual(worker?.async, {
+      maximumRetryAttempts: 0,
+      maximumEventAgeSec: 600,
+      onSuccess: 'queue:orders-done',
+      onFailure: 'function:alert',
+    });
+    assert.equal(worker?.idempotencyTtlSec, 60);
+    assert.deepEqual(worker?.routes, [{ method: 'POST', path: '/orders', idempotencyTtlSec: 3600 }]);
+  });
+
+  it('names undeclared queues, dead-letter queues and destinations', () => {
+    const issues = issuesOf(`
+service: s
+queues:
+  a: { maxReceiveCount: 3, deadLetterQueue: missing-dlq }
+functions:
+  f:
+    handler: f.h
+    events:
+      - queue: nope
+    destinations: { onFailure: queue:gone }
+`);
+    assert.deepEqual(issues, [
+      { path: 'queues.a.deadLetterQueue', message: 'queue missing-dlq is not declared under queues' },
+      { path: 'functions.f.events', message: 'queue nope is not declared under queues' },
+      { path: 'functions.f.destinations.onFailure', message: 'queue:gone is not declared in this manifest' },
+    ]);
+  });
+
+  it('rejects an event with two kinds or an unknown kind', () => {
+    const two = issuesOf(
+      'service: s\nfunctions:\n  f:\n    handler: f.h\n    events:\n      - { queue: q, schedule: rate(1 minute) }\n',
+    );
+    assert.match(two[0]?.message ?? '', /exactly one of http, queue, eventBridge, schedule/);
+    const unknown = issuesOf('service: s\nfunctions:\n  f:\n    handler: f.h\n    events:\n      - sqs: q\n');
+    assert.equal(unknown[0]?.message, 'unknown field "sqs"');
+  });
+
+  it('requires maxReceiveCount and deadLetterQueue together', () => {
+    const issues = issuesOf(
+      'service: s\nqueues:\n  a: { maxReceiveCount: 3 }\nfunctions:\n  f: { handler: f.h }\n',
+    );
+    assert.deepEqual(issues, [
+      { path: 'queues.a', message: 'maxReceiveCount and deadLetterQueue go together: set both, or neither' },
+    ]);
+  });
+});

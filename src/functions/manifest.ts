@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { GustError } from '../core/errors.js';
-import type { FunctionConfig, HttpRouteConfig } from '../core/types.js';
+import type {
+  AsyncConfig,
+  EventRuleConfig,
+  FunctionConfig,
+  HttpRouteConfig,
+  QueueEventConfig,
+  ScheduleConfig,
+} from '../core/types.js';
 import {
   MEMORY_MIN_MB,
   manifestSchema,
@@ -23,11 +30,33 @@ export interface ManifestFunction {
   config: FunctionConfig;
 }
 
+/** A queue the manifest declares (settings as written; defaults are applied by the queue service). */
+export interface ManifestQueue {
+  name: string;
+  visibilityTimeoutSec?: number;
+  maxReceiveCount?: number;
+  deadLetterQueue?: string;
+  retentionSec?: number;
+  delaySec?: number;
+}
+
+/** An event-bus rule whose targets are not (only) functions. */
+export interface ManifestRule {
+  name: string;
+  bus: string;
+  pattern: Record<string, unknown>;
+  /** function:NAME or queue:NAME */
+  targets: string[];
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+}
+
 export interface Manifest {
   service: string;
   /** The manifest's file name, for error messages. */
   file: string;
   functions: ManifestFunction[];
+  queues: ManifestQueue[];
+  rules: ManifestRule[];
 }
 
 export interface ManifestIssue {
@@ -87,8 +116,11 @@ export function parseManifest(text: string, file = 'gust.yaml'): Manifest {
     if (config) result.push({ name, code: fn.code ?? '.', config });
   }
   checkRouteClashes(result, issues);
+  const queues = toQueues(parsed.data.queues ?? {});
+  const rules = toRules(parsed.data.rules ?? {});
+  checkReferences(result, queues, rules, issues);
   if (issues.length > 0) throw manifestError(file, issues);
-  return { service, file, functions: result };
+  return { service, file, functions: result, queues, rules };
 }
 
 function toConfig(
@@ -118,10 +150,41 @@ function toConfig(
     return undefined;
   }
   const routes: HttpRouteConfig[] = [];
+  const queues: QueueEventConfig[] = [];
+  const rules: EventRuleConfig[] = [];
+  const schedules: ScheduleConfig[] = [];
   (fn.events ?? []).forEach((event, i) => {
-    const problem = validateRoutePath(event.http.path);
-    if (problem) issues.push({ path: `${at}.events.${i}.http.path`, message: problem });
-    else routes.push({ method: event.http.method, path: event.http.path });
+    const where = `${at}.events.${i}`;
+    if (event.http) {
+      const problem = validateRoutePath(event.http.path);
+      if (problem) issues.push({ path: `${where}.http.path`, message: problem });
+      else {
+        const route: HttpRouteConfig = { method: event.http.method, path: event.http.path };
+        const ttl = 'idempotency' in event.http ? ttlOf(event.http.idempotency) : undefined;
+        if (ttl !== undefined) route.idempotencyTtlSec = ttl;
+        routes.push(route);
+      }
+    } else if (event.queue !== undefined) {
+      const q = typeof event.queue === 'string' ? { name: event.queue } : event.queue;
+      queues.push({
+        queue: q.name,
+        batchSize: q.batchSize ?? 10,
+        maximumBatchingWindowSec: q.maximumBatchingWindow ?? 0,
+        maximumConcurrency: q.maximumConcurrency ?? Math.min(fn.reservedConcurrency ?? 5, 5),
+      });
+    } else if (event.eventBridge) {
+      const e = event.eventBridge;
+      const rule: EventRuleConfig = {
+        name: e.name ?? `${name}-rule-${rules.length + 1}`,
+        bus: e.bus ?? e.eventBus ?? 'default',
+        pattern: e.pattern,
+      };
+      if (e.inputTransformer) rule.inputTransformer = withoutUndefined(e.inputTransformer);
+      rules.push(rule);
+    } else if (event.schedule !== undefined) {
+      const schedule = toSchedule(name, event.schedule, schedules.length + 1, `${where}.schedule`, issues);
+      if (schedule) schedules.push(schedule);
+    }
   });
   const reserved = fn.reservedConcurrency;
   const provisioned = fn.provisionedConcurrency;
@@ -139,6 +202,20 @@ function toConfig(
     environment: stringify({ ...provider.environment, ...fn.environment }),
     routes,
   };
+  if (queues.length > 0) config.queues = queues;
+  if (rules.length > 0) config.rules = rules;
+  if (schedules.length > 0) config.schedules = schedules;
+  if (fn.maximumRetryAttempts !== undefined || fn.maximumEventAge !== undefined || fn.destinations) {
+    const async: AsyncConfig = {
+      maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC.maximumRetryAttempts,
+      maximumEventAgeSec: fn.maximumEventAge ?? DEFAULT_ASYNC.maximumEventAgeSec,
+    };
+    if (fn.destinations?.onSuccess) async.onSuccess = fn.destinations.onSuccess;
+    if (fn.destinations?.onFailure) async.onFailure = fn.destinations.onFailure;
+    config.async = async;
+  }
+  const functionTtl = ttlOf(fn.idempotency);
+  if (functionTtl !== undefined) config.idempotencyTtlSec = functionTtl;
   if (reserved !== undefined) config.reservedConcurrency = reserved;
   if (provisioned !== undefined && provisioned > 0) config.provisionedConcurrency = provisioned;
   if (fn.description !== undefined) config.description = fn.description;
@@ -163,6 +240,131 @@ function checkRouteClashes(functions: ManifestFunction[], issues: ManifestIssue[
           message: `route ${route.method} ${route.path} is already declared by function ${owner}`,
         });
       } else seen.set(key, fn.name);
+    });
+  }
+}
+
+/** Lambda's defaults for asynchronous invocation. */
+export const DEFAULT_ASYNC: AsyncConfig = { maximumRetryAttempts: 2, maximumEventAgeSec: 6 * 3600 };
+
+function ttlOf(value: number | { ttl: number } | undefined): number | undefined {
+  return value === undefined ? undefined : typeof value === 'number' ? value : value.ttl;
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+type ScheduleInput = NonNullable<
+  z.output<typeof manifestSchema>['functions'][string]['events']
+>[number]['schedule'];
+
+function toSchedule(
+  fnName: string,
+  input: NonNullable<ScheduleInput>,
+  n: number,
+  where: string,
+  issues: ManifestIssue[],
+): ScheduleConfig | undefined {
+  if (typeof input === 'string') {
+    return { name: `${fnName}-schedule-${n}`, expression: input, enabled: true, missed: 'skip' };
+  }
+  const rate = Array.isArray(input.rate) ? input.rate[0] : input.rate;
+  if ((rate === undefined) === (input.cron === undefined)) {
+    issues.push({ path: where, message: 'expected exactly one of rate or cron' });
+    return undefined;
+  }
+  let expression = rate ?? input.cron ?? '';
+  if (rate !== undefined && !rate.startsWith('rate(')) expression = `rate(${rate})`;
+  const schedule: ScheduleConfig = {
+    name: input.name ?? `${fnName}-schedule-${n}`,
+    expression,
+    enabled: input.enabled ?? true,
+    missed: input.missed ?? 'skip',
+  };
+  if (input.timezone !== undefined) schedule.timezone = input.timezone;
+  if (input.input !== undefined)
+    schedule.input = typeof input.input === 'string' ? input.input : JSON.stringify(input.input);
+  return schedule;
+}
+
+function toQueues(queues: NonNullable<ParsedManifest['queues']>): ManifestQueue[] {
+  return Object.entries(queues).map(([name, q]) => {
+    const out: ManifestQueue = { name };
+    if (q?.visibilityTimeout !== undefined) out.visibilityTimeoutSec = q.visibilityTimeout;
+    if (q?.maxReceiveCount !== undefined) out.maxReceiveCount = q.maxReceiveCount;
+    if (q?.deadLetterQueue !== undefined) out.deadLetterQueue = q.deadLetterQueue;
+    if (q?.retention !== undefined) out.retentionSec = q.retention;
+    if (q?.delay !== undefined) out.delaySec = q.delay;
+    return out;
+  });
+}
+
+function toRules(rules: NonNullable<ParsedManifest['rules']>): ManifestRule[] {
+  return Object.entries(rules).map(([name, r]) => {
+    const rule: ManifestRule = { name, bus: r.bus ?? 'default', pattern: r.pattern, targets: r.targets };
+    if (r.inputTransformer) rule.inputTransformer = withoutUndefined(r.inputTransformer);
+    return rule;
+  });
+}
+
+/** Queues, dead-letter queues and destinations named in the manifest must be declared in it. */
+function checkReferences(
+  functions: ManifestFunction[],
+  queues: ManifestQueue[],
+  rules: ManifestRule[],
+  issues: ManifestIssue[],
+): void {
+  const queueNames = new Set(queues.map((q) => q.name));
+  const functionNames = new Set(functions.map((f) => f.name));
+  const known = (target: string) => {
+    const [kind, name = ''] = target.split(':');
+    return kind === 'queue' ? queueNames.has(name) : kind === 'function' ? functionNames.has(name) : true;
+  };
+  for (const q of queues) {
+    if (q.deadLetterQueue !== undefined && !queueNames.has(q.deadLetterQueue)) {
+      issues.push({
+        path: `queues.${q.name}.deadLetterQueue`,
+        message: `queue ${q.deadLetterQueue} is not declared under queues`,
+      });
+    }
+    if ((q.deadLetterQueue === undefined) !== (q.maxReceiveCount === undefined)) {
+      issues.push({
+        path: `queues.${q.name}`,
+        message: 'maxReceiveCount and deadLetterQueue go together: set both, or neither',
+      });
+    }
+  }
+  for (const fn of functions) {
+    fn.config.queues?.forEach((q) => {
+      if (!queueNames.has(q.queue)) {
+        issues.push({
+          path: `functions.${fn.name}.events`,
+          message: `queue ${q.queue} is not declared under queues`,
+        });
+      }
+    });
+    for (const [key, target] of Object.entries({
+      onSuccess: fn.config.async?.onSuccess,
+      onFailure: fn.config.async?.onFailure,
+    })) {
+      if (target !== undefined && !known(target)) {
+        issues.push({
+          path: `functions.${fn.name}.destinations.${key}`,
+          message: `${target} is not declared in this manifest`,
+        });
+      }
+    }
+  }
+  for (const rule of rules) {
+    rule.targets.forEach((t, i) => {
+      if (!known(t))
+        issues.push({
+          path: `rules.${rule.name}.targets.${i}`,
+          message: `${t} is not declared in this manifest`,
+        });
     });
   }
 }

@@ -7,6 +7,7 @@ import type { FunctionRecord, FunctionVersion, PublishedVersion, ResolvedVersion
 import type { Store } from '../store/store.js';
 import type { CodeStore, StoredCode } from './code-store.js';
 import type {
+  DeployHook,
   DeployReport,
   FunctionDetail,
   FunctionRegistry,
@@ -42,6 +43,7 @@ const LATEST = '$LATEST';
 export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
   const entries = new Map<string, Entry>();
   const listeners = new Set<() => void>();
+  const hooks: DeployHook[] = [];
   let routes: RouteEntry[] = [];
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -98,6 +100,7 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         const manifest = await readManifest(dir);
         const prepared = await prepare(manifest, dir, deps);
         checkAgainstOtherServices(manifest, prepared, entries, deps.maxConcurrency);
+        for (const hook of hooks) await hook.check?.(manifest);
         const now = deps.clock.now();
         const report: DeployReport = { service: manifest.service, functions: [], removed: [] };
         for (const { fn, version } of prepared) {
@@ -149,6 +152,9 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
             report.removed.push(entry.record.name);
           }
         }
+        // Capabilities apply their parts (queues, ...) before listeners hear of the change, so what
+        // the new functions point at exists when consumers start.
+        for (const hook of hooks) await hook.apply?.(manifest, report);
         if (report.functions.some((f) => f.changed) || report.removed.length > 0) changed();
         return report;
       });
@@ -224,6 +230,10 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
     },
 
     routes: () => routes,
+
+    addDeployHook(hook) {
+      hooks.push(hook);
+    },
 
     onChange(listener) {
       listeners.add(listener);

@@ -183,6 +183,8 @@ export class FakeRegistry implements FunctionRegistry {
     return () => this.#listeners.delete(listener);
   }
 
+  addDeployHook(): void {}
+
   #require(name: string): FunctionSummary {
     const fn = this.functions.get(name);
     if (!fn) throw new GustError('ERR_FUNCTION_NOT_FOUND', `Function '${name}' does not exist.`);

@@ -62,6 +62,7 @@ function fakeRegistry(versions: FunctionVersion[]): FunctionRegistry {
     publish: async () => assert.fail('not used'),
     routes: () => [],
     onChange: () => () => {},
+    addDeployHook: () => {},
   };
 }
 
@@ -141,7 +142,17 @@ function setup(
   const clock = new FakeClock();
   const pool = fakePool(options.initError);
   const rec = fakeRecorder();
+  const enqueued: {
+    functionName: string;
+    qualifier: string;
+    payload: string;
+    requestId: string;
+    trigger: string;
+  }[] = [];
   const invoker = createInvoker({
+    enqueueAsync: async (job) => {
+      enqueued.push(job);
+    },
     registry: fakeRegistry(versions),
     pool: pool.pool,
     recorder: rec.recorder,
@@ -151,7 +162,7 @@ function setup(
     region: 'us-east-1',
     accountId: '000000000000',
   });
-  return { clock, invoker, ...pool, ...rec };
+  return { clock, invoker, enqueued, ...pool, ...rec };
 }
 
 /** Lets pending promise callbacks run. */
@@ -274,31 +285,32 @@ describe('invoker', () => {
     assert.equal(t.invoker.counters().errors, 1);
   });
 
-  it('accepts Event invocations at once and runs them in the background', async () => {
+  it('hands Event invocations to the async queue and answers at once', async () => {
     const t = setup([version('later')]);
-    const accepted = await t.invoker.invoke('later', '{}', { trigger: 'invoke', invocationType: 'Event' });
+    const accepted = await t.invoker.invoke('later', '{"x":1}', {
+      trigger: 'invoke',
+      invocationType: 'Event',
+      qualifier: '3',
+    });
     assert.equal(accepted.status, 'accepted');
-    await tick();
-    assert.equal(t.instances.length, 1);
-    t.instances[0]?.finish({ ok: true, payload: 'null', maxMemoryUsedMB: null });
-    await tick();
-    assert.equal(t.records[0]?.trigger, 'async');
-    assert.equal(t.records[0]?.requestId, accepted.requestId);
+    assert.equal(t.instances.length, 0, 'nothing runs in the request');
+    assert.deepEqual(t.enqueued, [
+      {
+        functionName: 'later',
+        qualifier: '3',
+        payload: '{"x":1}',
+        requestId: accepted.requestId,
+        trigger: 'async',
+      },
+    ]);
   });
 
-  it('retries a throttled Event invocation instead of dropping it', async () => {
-    const t = setup([version('one', { reservedConcurrency: 1 })]);
-    await t.invoker.start();
-    const sync = t.invoker.invoke('one', '{}', { trigger: 'invoke' });
-    await tick();
-    await t.invoker.invoke('one', '{}', { trigger: 'invoke', invocationType: 'Event' });
-    await tick();
-    assert.equal(t.instances.length, 1, 'the async one waits while the slot is taken');
-    t.instances[0]?.finish({ ok: true, payload: 'null', maxMemoryUsedMB: null });
-    await sync;
-    t.clock.advance(100);
-    await tick();
-    assert.equal(t.instances.length, 2, 'the async one ran once the slot was free');
+  it('refuses an Event invocation of an unknown function before enqueueing it', async () => {
+    const t = setup([version('x')]);
+    await assert.rejects(t.invoker.invoke('nope', '{}', { trigger: 'invoke', invocationType: 'Event' }), {
+      code: 'ERR_FUNCTION_NOT_FOUND',
+    });
+    assert.equal(t.enqueued.length, 0);
   });
 
   it('checks the function on DryRun without running it', async () => {

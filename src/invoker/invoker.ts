@@ -9,10 +9,10 @@ import type {
   LogEntry,
   LogLevel,
   ResolvedVersion,
+  Trigger,
 } from '../core/types.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import type { FunctionSpec, InstanceLogLine, InstancePool, InvokeOutcome } from '../runtime/types.js';
-import { createAsyncRunner } from './async-runner.js';
 import { createConcurrencyLimiter } from './concurrency.js';
 import { endLine, logTail, reportLine, startLine } from './log-format.js';
 import type { Recorder } from './recorder.js';
@@ -31,6 +31,17 @@ export interface InvokerDeps {
   maxConcurrency: number;
   region: string;
   accountId: string;
+  /**
+   * Accepts an `Event` invocation durably (the async queue). Resolves once it is stored; the queue's
+   * consumer later runs it through this invoker with trigger 'async'.
+   */
+  enqueueAsync(job: {
+    functionName: string;
+    qualifier: string;
+    payload: string;
+    requestId: string;
+    trigger: Trigger;
+  }): Promise<void>;
 }
 
 /** A throttle event as published on `gust:throttle`. */
@@ -261,15 +272,6 @@ export function createInvoker(deps: InvokerDeps): Invoker {
     };
   };
 
-  const asyncRunner = createAsyncRunner({
-    clock: deps.clock,
-    run: (job) =>
-      runSync(job.resolved, job.payload, job.requestId, {
-        ...job.options,
-        invocationType: 'RequestResponse',
-      }),
-  });
-
   return {
     async invoke(functionName, payload, options) {
       if (stopping) {
@@ -292,8 +294,16 @@ export function createInvoker(deps: InvokerDeps): Invoker {
         durationMs: 0,
         cold: false,
       };
-      if (type === 'Event')
-        asyncRunner.enqueue({ resolved, payload, requestId, options: { ...options, trigger: 'async' } });
+      if (type === 'Event') {
+        // Accepted only once stored: a crash after the 202 cannot lose it.
+        await deps.enqueueAsync({
+          functionName,
+          qualifier: options.qualifier ?? '$LATEST',
+          payload,
+          requestId,
+          trigger: options.trigger === 'invoke' || options.trigger === 'http' ? 'async' : options.trigger,
+        });
+      }
       return base;
     },
     inFlight: () => limiter.inFlight(),
@@ -305,7 +315,6 @@ export function createInvoker(deps: InvokerDeps): Invoker {
     async stop(graceMs = 10_000) {
       stopping = true;
       unsubscribe?.();
-      asyncRunner.stop();
       if (running.size === 0) return;
       await new Promise<void>((resolve) => {
         const timer = deps.clock.setTimeout(resolve, graceMs);
