@@ -73,6 +73,22 @@ describe('queue service', () => {
     assert.equal((await queues.receive('q'))[0]?.body, 'later');
   });
 
+  it('wakes a long poll for a delayed message when its delay ends, not when the wait ends', async () => {
+    await queues.putQueue('q');
+    const polling = queues.receive('q', { waitTimeSec: 20 });
+    await settle();
+    await queues.send('q', [{ body: 'soon', delaySec: 5 }]);
+    await settle();
+    clock.advance(5000);
+    await settle();
+    const got = await Promise.race([
+      polling,
+      new Promise<'still waiting'>((r) => setImmediate(() => r('still waiting'))),
+    ]);
+    assert.notEqual(got, 'still waiting');
+    assert.equal((got as { body: string }[])[0]?.body, 'soon');
+  });
+
   it('accepts a deduplication id once within the window', async () => {
     await queues.putQueue('q');
     const [a] = await queues.send('q', [{ body: 'x', dedupeId: 'order-1' }]);

@@ -132,9 +132,8 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     return message;
   };
 
-  const wakeIfVisible = (queue: string, inputs: readonly SendInput[], config: QueueConfig) => {
-    if (inputs.some((i) => (i.delaySec ?? config.delaySec) === 0)) notifier.notify(queue);
-  };
+  /** Every send wakes waiters: a delayed message may be due before the time they sleep until. */
+  const wakeIfVisible = (queue: string) => notifier.notify(queue);
 
   const pruneExpired = async () => {
     try {
@@ -178,7 +177,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         inputs.map((i) => toNew(i, now)),
         now,
       );
-      wakeIfVisible(queue, inputs, record.config);
+      wakeIfVisible(queue);
       return results;
     },
 
@@ -189,10 +188,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         batches.map((b) => ({ queue: b.queue, messages: b.inputs.map((i) => toNew(i, now)) })),
         now,
       );
-      batches.forEach((b, i) => {
-        const config = records[i]?.config;
-        if (config) wakeIfVisible(b.queue, b.inputs, config);
-      });
+      for (const b of batches) wakeIfVisible(b.queue);
       return results;
     },
 
@@ -275,7 +271,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       const changed = await repo.changeVisibility(queue, receiptHandle, {
         visibleAt: deps.clock.now() + visibilityTimeoutSec * 1000,
       });
-      if (changed && visibilityTimeoutSec === 0) notifier.notify(queue);
+      if (changed) notifier.notify(queue);
       return changed;
     },
 
@@ -284,7 +280,8 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       if (options.lastError !== undefined) change.lastError = options.lastError;
       if (options.uncountReceive) change.uncountReceive = true;
       const returned = await repo.changeVisibility(queue, receiptHandle, change);
-      if (returned && delayMs <= 0) notifier.notify(queue);
+      // Waiters may be sleeping until this message's old lease ends; wake them to look again.
+      if (returned) notifier.notify(queue);
       return returned;
     },
 
