@@ -133,7 +133,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
   };
 
   /** Every send wakes waiters: a delayed message may be due before the time they sleep until. */
-  const wakeIfVisible = (queue: string) => notifier.notify(queue);
+  const wake = (queue: string) => notifier.notify(queue);
 
   const pruneExpired = async () => {
     try {
@@ -170,25 +170,25 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     },
 
     async send(queue, inputs) {
-      const record = await getQueue(queue);
+      await getQueue(queue);
       const now = deps.clock.now();
       const results = await repo.send(
         queue,
         inputs.map((i) => toNew(i, now)),
         now,
       );
-      wakeIfVisible(queue);
+      wake(queue);
       return results;
     },
 
     async sendBatches(batches) {
       const now = deps.clock.now();
-      const records = await Promise.all(batches.map((b) => getQueue(b.queue)));
+      await Promise.all(batches.map((b) => getQueue(b.queue)));
       const results = await repo.sendBatches(
         batches.map((b) => ({ queue: b.queue, messages: b.inputs.map((i) => toNew(i, now)) })),
         now,
       );
-      for (const b of batches) wakeIfVisible(b.queue);
+      for (const b of batches) wake(b.queue);
       return results;
     },
 
