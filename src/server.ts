@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Clock, systemClock } from './core/clock.js';
 import { type IdSource, randomIds } from './core/ids.js';
@@ -68,6 +68,9 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   const log = options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir);
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  // DATA/tmp holds instance scratch folders and deploy staging: nothing in it outlives the process
+  // that made it, so what a crash (kill -9) left behind is cleared here.
+  await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
   await mkdir(join(dataDir, 'tmp'), { recursive: true });
 
   const store = createSqliteStore({ path: join(dataDir, 'gust.db') });
