@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { LeasedMessage, QueueRecord } from '../store/queue-repository.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { QueueService } from './queue-service.js';
@@ -73,13 +73,45 @@ export function createConsumer(service: QueueService, clock: Clock, options: Con
     if (done.length > 0) await service.deleteMessages(queue.name, done);
   };
 
+  /**
+   * While a batch runs, its leases are renewed every third of the visibility timeout, so a slow
+   * function keeps its messages while a dead consumer (a crashed process) loses them within one
+   * timeout, and they are delivered again.
+   */
+  const heartbeat = (batch: LeasedMessage[], queue: QueueRecord) => {
+    const seconds = queue.config.visibilityTimeoutSec;
+    if (seconds <= 0) return () => {};
+    let timer: TimerHandle | undefined;
+    let stopped = false;
+    const beat = () => {
+      timer = clock.setTimeout(
+        async () => {
+          if (stopped) return;
+          for (const m of batch) {
+            await service.changeVisibility(queue.name, m.receiptHandle, seconds).catch(onError);
+          }
+          if (!stopped) beat();
+        },
+        Math.max(1000, (seconds * 1000) / 3),
+      );
+    };
+    beat();
+    return () => {
+      stopped = true;
+      timer?.cancel();
+    };
+  };
+
   const run = async (batch: LeasedMessage[], queue: QueueRecord) => {
     let outcomes: DeliveryOutcome[];
+    const stopBeating = heartbeat(batch, queue);
     try {
       outcomes = await options.deliver(batch, queue);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       outcomes = batch.map(() => ({ kind: 'retry', error: text }));
+    } finally {
+      stopBeating();
     }
     try {
       await settle(queue, batch, outcomes);

@@ -196,6 +196,29 @@ describe('queue consumer', () => {
     assert.equal((await queues.stats('q')).total, 0);
   });
 
+  it('renews the lease of a batch while it runs, so a slow delivery is not handed out twice', async () => {
+    await queues.putQueue('q', { visibilityTimeoutSec: 30 });
+    await queues.send('q', [{ body: 'slow' }]);
+    let finish: () => void = () => {};
+    consumer = createConsumer(queues, clock, {
+      queue: 'q',
+      batchSize: 1,
+      batchingWindowMs: 0,
+      concurrency: 2,
+      deliver: () => new Promise((resolve) => (finish = () => resolve([{ kind: 'done' }]))),
+    });
+    consumer.start();
+    await settle();
+    for (let i = 0; i < 9; i++) {
+      clock.advance(10_000);
+      await settle();
+    }
+    assert.deepEqual(await queues.receive('q'), [], '90 s later the running message is still leased');
+    finish();
+    await settle();
+    assert.equal((await queues.stats('q')).total, 0);
+  });
+
   it('puts a throttled message back without counting the receive', async () => {
     await queues.putQueue('dlq');
     await queues.putQueue('q', { maxReceiveCount: 1, deadLetterQueue: 'dlq' });

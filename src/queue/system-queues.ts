@@ -20,11 +20,12 @@ export function isSystemQueue(name: string): boolean {
 }
 
 /**
- * The async queue's lease must outlast the longest function timeout (900 s) plus instance start,
- * so a running invocation is never delivered twice because its lease ran out.
+ * The async queue's lease is short: the consumer renews it while an invocation runs (a heartbeat),
+ * so a slow function keeps its message, and work held by a crashed process is delivered again
+ * within 30 s.
  */
 export const ASYNC_QUEUE_CONFIG: Partial<QueueConfig> = {
-  visibilityTimeoutSec: 960,
+  visibilityTimeoutSec: 30,
   retentionSec: 14 * 24 * 3600,
 };
 

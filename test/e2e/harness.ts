@@ -44,9 +44,13 @@ export interface RunningServer {
   /** JSON from the control API (throws on a non-2xx status). */
   api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
   stop(): Promise<void>;
+  /** SIGKILLs the server (no shutdown at all) and keeps its folders for a restart. */
+  kill9(): Promise<void>;
 }
 
 export interface StartOptions {
+  /** Restart on the folders of an earlier server (after kill9) instead of writing a new app. */
+  reuse?: { appDir: string; dataDir: string };
   idleTimeoutSec?: number;
   maxConcurrency?: number;
   extraArgs?: string[];
@@ -54,8 +58,8 @@ export interface StartOptions {
 
 /** Starts `gust up APP --port 0` as a child process and waits until it prints its URL. */
 export async function startServer(files: AppFiles, options: StartOptions = {}): Promise<RunningServer> {
-  const appDir = writeApp(files);
-  const dataDir = mkdtempSync(join(tmpdir(), 'gust-e2e-data-'));
+  const appDir = options.reuse?.appDir ?? writeApp(files);
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'gust-e2e-data-'));
   const args = [GUST_BIN, 'up', appDir, '--port', '0', '--data-dir', dataDir];
   if (options.idleTimeoutSec !== undefined) args.push('--idle-timeout', String(options.idleTimeoutSec));
   if (options.maxConcurrency !== undefined) args.push('--max-concurrency', String(options.maxConcurrency));
@@ -112,6 +116,12 @@ export async function startServer(files: AppFiles, options: StartOptions = {}): 
       }
       rmSync(appDir, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill9() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
   return server;
