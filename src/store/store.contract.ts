@@ -12,6 +12,7 @@ import { invocationContract } from './contract/invocations.contract.js';
 import { logContract } from './contract/logs.contract.js';
 import { queueLeaseContract } from './contract/queue-leases.contract.js';
 import { queueContract } from './contract/queues.contract.js';
+import { ruleContract } from './contract/rules.contract.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type { MakeStore } from './contract/fixtures.js';
@@ -65,5 +66,6 @@ export function runStoreContract(
     describe('async invocations', () => asyncInvocationContract(makeStore));
     describe('idempotency', () => idempotencyContract(makeStore));
     describe('schedules', () => scheduleContract(makeStore));
+    describe('event rules', () => ruleContract(makeStore));
   });
 }

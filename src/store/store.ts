@@ -12,6 +12,7 @@ import type {
   ScheduleRepository,
 } from './delivery-repositories.js';
 import type { QueueRepository } from './queue-repository.js';
+import type { RuleRepository } from './rule-repository.js';
 
 /**
  * The store port. Capabilities talk only to these async repositories; SQLite (default) and
@@ -30,6 +31,8 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   /** The last fired tick of each schedule; firing enqueues in the same transaction. */
   readonly schedules: ScheduleRepository;
+  /** Event-bus rules declared at the top level of each app's manifest. */
+  readonly rules: RuleRepository;
   /** Brings the schema up to date (idempotent). Called once before use. */
   migrate(): Promise<void>;
   /** The schema version this store is at. */

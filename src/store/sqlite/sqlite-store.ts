@@ -10,6 +10,7 @@ import { SqliteInvocationRepository } from './invocation-repository.js';
 import { SqliteLogRepository } from './log-repository.js';
 import { SqliteMessageSender } from './message-sender.js';
 import { SqliteQueueRepository } from './queue-repository.js';
+import { SqliteRuleRepository } from './rule-repository.js';
 import { SqliteScheduleRepository } from './schedule-repository.js';
 import { migrateSqlite, readSchemaVersion } from './sqlite-migrate.js';
 
@@ -40,6 +41,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     asyncInvocations: new SqliteAsyncInvocationRepository(db),
     idempotency: new SqliteIdempotencyRepository(db),
     schedules: new SqliteScheduleRepository(db, sender),
+    rules: new SqliteRuleRepository(db),
     async migrate() {
       migrateSqlite(db, MIGRATIONS, clock.now());
     },
