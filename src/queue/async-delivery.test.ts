@@ -6,7 +6,7 @@ import type { AsyncConfig } from '../core/types.js';
 import { FakeInvoker, FakeRegistry } from '../gateway/test-support.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { type AsyncDelivery, createAsyncDelivery } from './async-delivery.js';
+import { type AsyncDelivery, asyncMessage, createAsyncDelivery } from './async-delivery.js';
 import { createQueueService, type QueueService } from './queue-service.js';
 import { ASYNC_QUEUE, functionDeadLetterQueue } from './system-queues.js';
 
@@ -184,6 +184,27 @@ describe('asynchronous invocation', () => {
       (await queues.peek(functionDeadLetterQueue('work')))[0]?.lastError ?? '',
       /EventAgeExceeded/,
     );
+  });
+
+  it('creates the status record on first delivery for work enqueued without one (schedules, rules)', async () => {
+    await setup();
+    await queues.send(ASYNC_QUEUE, [
+      asyncMessage(
+        {
+          functionName: 'work',
+          qualifier: '$LATEST',
+          payload: '{}',
+          requestId: 'tick-1',
+          trigger: 'schedule',
+        },
+        clock.now(),
+      ),
+    ]);
+    await settle();
+    const record = await store.asyncInvocations.get('tick-1');
+    assert.equal(record?.status, 'succeeded');
+    assert.equal(record?.functionName, 'work');
+    assert.equal(invoker.calls[0]?.options.trigger, 'schedule');
   });
 
   it('survives a restart: a stored request runs after the delivery starts again', async () => {

@@ -93,9 +93,44 @@ export function createAsyncDelivery(deps: AsyncDeliveryDeps): AsyncDelivery {
   const arn = (name: string, qualifier: string) =>
     `arn:aws:lambda:${deps.region}:${deps.accountId}:function:${name}:${qualifier}`;
 
-  const update = async (requestId: string, patch: Partial<AsyncInvocationRecord>) => {
+  /**
+   * Updates an invocation's status record. Schedules and event-bus rules enqueue in their own
+   * transactions without one, so a missing record is created from the message on first delivery.
+   */
+  const update = async (
+    requestId: string,
+    patch: Partial<AsyncInvocationRecord>,
+    message?: LeasedMessage,
+  ) => {
+    const now = deps.clock.now();
     const current = await records.get(requestId);
-    if (current) await records.put({ ...current, ...patch, updatedAt: deps.clock.now() });
+    if (current) {
+      await records.put({ ...current, ...patch, updatedAt: now });
+      return;
+    }
+    if (!message) return;
+    const meta = message.meta as unknown as AsyncMeta;
+    let maxAttempts = 1 + DEFAULT_ASYNC.maximumRetryAttempts;
+    try {
+      const policy = deps.registry.resolve(meta.functionName, meta.qualifier).version.config.async;
+      if (policy) maxAttempts = 1 + policy.maximumRetryAttempts;
+    } catch {
+      // The function is gone; the record still says what happened to the request.
+    }
+    await records.put({
+      requestId,
+      functionName: meta.functionName,
+      qualifier: meta.qualifier,
+      status: 'queued',
+      attempts: 0,
+      maxAttempts,
+      nextAttemptAt: null,
+      lastError: null,
+      destination: null,
+      createdAt: meta.enqueuedAt,
+      updatedAt: now,
+      ...patch,
+    });
   };
 
   const sendTo = async (target: string, record: Record<string, unknown>, success: boolean) => {
@@ -188,7 +223,11 @@ export function createAsyncDelivery(deps: AsyncDeliveryDeps): AsyncDelivery {
         `The event is older than ${policy.maximumEventAgeSec} s.`,
       );
     }
-    await update(meta.requestId, { status: 'running', attempts: message.receiveCount, nextAttemptAt: null });
+    await update(
+      meta.requestId,
+      { status: 'running', attempts: message.receiveCount, nextAttemptAt: null },
+      message,
+    );
     let result: InvokeResult;
     try {
       result = await deps.invoker.invoke(meta.functionName, message.body, {
