@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sampleRecord, startTestGateway, type TestGateway } from './test-support.js';
+import { sampleAsyncRecord, sampleRecord, startTestGateway, type TestGateway } from './test-support.js';
 
 interface ErrorBody {
   error: { code: string; message: string; requestId: string; parameter?: string };
@@ -173,12 +173,60 @@ describe('control API', () => {
     }
   });
 
-  it('returns one invocation record by request id, or 404 ERR_INVOCATION_NOT_FOUND', async () => {
+  it('returns one invocation by request id with async null for a synchronous one, or 404 ERR_INVOCATION_NOT_FOUND', async () => {
     const found = await fetch(api('/invocations/r-2'));
-    assert.equal(((await found.json()) as { requestId: string }).requestId, 'r-2');
+    assert.deepEqual(await found.json(), {
+      requestId: 'r-2',
+      functionName: 'hello',
+      invocation: sampleRecord({ requestId: 'r-2' }),
+      async: null,
+    });
     const missing = await fetch(api('/invocations/r-404'));
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as ErrorBody).error.code, 'ERR_INVOCATION_NOT_FOUND');
+  });
+
+  it('returns the async status of a queued invocation that has no invocation record yet', async () => {
+    const queued = sampleAsyncRecord({ requestId: 'a-queued' });
+    gw.store.asyncRecords.push(queued);
+    const response = await fetch(api('/invocations/a-queued'));
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {
+      requestId: 'a-queued',
+      functionName: 'hello',
+      invocation: null,
+      async: queued,
+    });
+  });
+
+  it('returns both records of an async invocation that ran, with its retry state', async () => {
+    const retrying = sampleAsyncRecord({
+      requestId: 'r-1',
+      status: 'retrying',
+      attempts: 1,
+      nextAttemptAt: 1_764_194_401_000,
+      lastError: { errorType: 'Error', errorMessage: 'boom' },
+    });
+    gw.store.asyncRecords.push(retrying);
+    const body = (await (await fetch(api('/invocations/r-1'))).json()) as Record<string, unknown>;
+    assert.deepEqual(body.invocation, sampleRecord({ requestId: 'r-1' }));
+    assert.deepEqual(body.async, retrying);
+  });
+
+  it("lists a function's async invocations with a limit, and 404 for an unknown function", async () => {
+    gw.store.asyncRecords.push(
+      sampleAsyncRecord({ requestId: 'a-1', functionName: 'abc' }),
+      sampleAsyncRecord({ requestId: 'a-2', functionName: 'abc' }),
+    );
+    const response = await fetch(api('/functions/abc/async?limit=1'));
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { asyncInvocations: Array<{ requestId: string }> };
+    assert.deepEqual(
+      body.asyncInvocations.map((r) => r.requestId),
+      ['a-1'],
+    );
+    assert.equal((await fetch(api('/functions/nope/async'))).status, 404);
+    assert.equal((await fetch(api('/functions/abc/async?limit=0'))).status, 400);
   });
 
   it('returns logs with lastId, passing the filters to the store', async () => {

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from 'find-my-way';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
+import type { InvocationRecord } from '../core/types.js';
 import type { DeployReport, FunctionRegistry } from '../functions/control-plane.js';
 import type { PoolStats } from '../runtime/types.js';
+import type { AsyncInvocationRecord } from '../store/delivery-repositories.js';
 import type { InvocationQuery, LogQuery, Store } from '../store/store.js';
 import { receiveUpload } from './deploy-upload.js';
 import { countInstances, withInstances } from './function-views.js';
@@ -24,6 +26,16 @@ export interface ControlApiDeps {
   startedAt(): number;
   /** Endpoints other capabilities add. */
   extraRoutes?: readonly ControlRoute[];
+}
+
+/** `GET /_gust/v1/invocations/{requestId}` (docs/api.md). */
+export interface InvocationView {
+  requestId: string;
+  functionName: string;
+  /** The record of the invocation (of its latest attempt, for an async one); null until one ran. */
+  invocation: InvocationRecord | null;
+  /** The status of an asynchronous invocation; null for a synchronous one. */
+  async: AsyncInvocationRecord | null;
 }
 
 type Params = Record<string, string | undefined>;
@@ -149,10 +161,25 @@ export function createControlApi(
     sendJson(res, 200, { logs, lastId }, ctx.requestId);
   });
 
+  on('GET', '/functions/:name/async', async (_req, res, ctx, params) => {
+    const name = param(params, 'name');
+    const query = new URLSearchParams(ctx.query);
+    const limit = integerParam(query, 'limit', { min: 1, max: 1000 }) ?? 50;
+    requireFunction(name);
+    const asyncInvocations = await store.asyncInvocations.list({ functionName: name, limit });
+    sendJson(res, 200, { asyncInvocations }, ctx.requestId);
+  });
+
+  // An async invocation has a status record from the moment it is accepted, and an invocation
+  // record once an attempt ran; a synchronous one only the latter. Either is enough for a 200.
   on('GET', '/invocations/:requestId', async (_req, res, ctx, params) => {
     const requestId = param(params, 'requestId');
-    const record = await store.invocations.get(requestId);
-    if (record === undefined) {
+    const [invocation, asyncRecord] = await Promise.all([
+      store.invocations.get(requestId),
+      store.asyncInvocations.get(requestId),
+    ]);
+    const functionName = invocation?.functionName ?? asyncRecord?.functionName;
+    if (functionName === undefined) {
       throw new GustError(
         'ERR_INVOCATION_NOT_FOUND',
         `No invocation with request id '${requestId}' is recorded.`,
@@ -161,7 +188,13 @@ export function createControlApi(
         },
       );
     }
-    sendJson(res, 200, record, ctx.requestId);
+    const view: InvocationView = {
+      requestId,
+      functionName,
+      invocation: invocation ?? null,
+      async: asyncRecord ?? null,
+    };
+    sendJson(res, 200, view, ctx.requestId);
   });
 
   on('GET', '/routes', async (_req, res, ctx) => {

@@ -4,6 +4,7 @@ import { createAppRoutes } from './app-routes.js';
 import { createAwsJsonHandler, isAwsJsonRequest } from './aws-json.js';
 import { createControlApi } from './control-api.js';
 import { type ErrorStyle, sendError } from './error-response.js';
+import { createIdempotency } from './idempotency.js';
 import { createInvokeApi } from './invoke-api.js';
 import { RouteTable } from './route-table.js';
 import { type Gateway, type GatewayDeps, type RequestContext, resolveConfig } from './types.js';
@@ -37,16 +38,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
 
+  const idempotency = createIdempotency({ repository: deps.store.idempotency, clock: deps.clock });
   const app = createAppRoutes({
     invoker: deps.invoker,
     clock: deps.clock,
     accountId: config.accountId,
     maxBodyBytes: config.maxBodyBytes,
     routes: () => table,
+    functions: () => deps.registry.list(),
+    idempotency,
   });
   const invokeApi = createInvokeApi({
     invoker: deps.invoker,
     registry: deps.registry,
+    idempotency,
     region: config.region,
     accountId: config.accountId,
     maxBodyBytes: config.maxBodyBytes,
@@ -157,6 +162,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (!listening) return;
       listening = false;
       stopping = true;
+      idempotency.stop();
       unsubscribe?.();
       unsubscribe = undefined;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,9 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { GustError } from '../core/errors.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import type { InvocationType, InvokeOptions, InvokeResult, Invoker } from '../invoker/types.js';
+import type { Idempotency } from './idempotency.js';
+import { idempotencyKey, requestFingerprint } from './idempotency-key.js';
+import { sendReplay } from './idempotent-outcome.js';
 import { functionArn, parseFunctionRef } from './lambda-names.js';
 import { readBody } from './read-body.js';
 import { send, sendJson } from './send.js';
@@ -10,6 +13,7 @@ import type { RequestContext } from './types.js';
 export interface InvokeApiDeps {
   invoker: Invoker;
   registry: FunctionRegistry;
+  idempotency: Idempotency;
   region: string;
   accountId: string;
   maxBodyBytes: number;
@@ -97,6 +101,16 @@ export function createInvokeApi(
         details: { parameter: 'X-Amz-Log-Type' },
       });
     }
+    // Functions opt in to Idempotency-Key (idempotency in gust.yaml); elsewhere it is ignored.
+    let key: string | undefined;
+    let policy: { ttlSec: number; timeoutSec: number } | undefined;
+    if (headers['idempotency-key'] !== undefined) {
+      const { config } = deps.registry.resolve(name, qualifier).version;
+      if (config.idempotencyTtlSec !== undefined) {
+        key = idempotencyKey(req);
+        policy = { ttlSec: config.idempotencyTtlSec, timeoutSec: config.timeoutSec };
+      }
+    }
     const payload = parsePayload(await readBody(req, deps.maxBodyBytes));
 
     const options: InvokeOptions = {
@@ -111,18 +125,40 @@ export function createInvokeApi(
     const traceId = single(headers['x-amzn-trace-id']);
     if (traceId !== undefined) options.traceId = traceId;
 
-    const result = await deps.invoker.invoke(name, payload, options);
-    respond(res, result, ctx.requestId);
+    if (key === undefined || policy === undefined) {
+      const reply = toReply(await deps.invoker.invoke(name, payload, options));
+      send(res, reply.status, reply.headers, reply.body, ctx.requestId);
+      return;
+    }
+    const result = await deps.idempotency.run(
+      {
+        scope: `function:${name}`,
+        key,
+        fingerprint: requestFingerprint([qualifier ?? '$LATEST', invocationType], payload),
+        requestId: ctx.requestId,
+        ttlMs: policy.ttlSec * 1000,
+        timeoutMs: policy.timeoutSec * 1000,
+      },
+      // A function error is a 200 here, so it is stored like any result; a throttle throws and is not.
+      async () => ({ kind: 'response', ...toReply(await deps.invoker.invoke(name, payload, options)) }),
+    );
+    if (result.replayed) return sendReplay(res, result.stored, 'aws');
+    if (result.outcome.kind === 'error') throw result.outcome.error;
+    const { status, headers: out, body } = result.outcome;
+    send(res, status, out, body, ctx.requestId);
   }
 
-  function respond(res: ServerResponse, result: InvokeResult, requestId: string): void {
+  /** The HTTP answer to an invoker's result; throttling throws 429. */
+  function toReply(result: InvokeResult): {
+    status: number;
+    headers: OutgoingHttpHeaders;
+    body: string | null;
+  } {
     switch (result.status) {
       case 'accepted':
-        send(res, 202, {}, null, requestId);
-        return;
+        return { status: 202, headers: {}, body: null };
       case 'dry-run':
-        send(res, 204, {}, null, requestId);
-        return;
+        return { status: 204, headers: {}, body: null };
       case 'throttled':
         throw new GustError(
           'ERR_TOO_MANY_REQUESTS',
@@ -137,18 +173,14 @@ export function createInvokeApi(
         };
         if (result.logTail !== null)
           out['X-Amz-Log-Result'] = Buffer.from(result.logTail, 'utf8').toString('base64');
-        if (result.status === 'success') {
-          send(res, 200, out, result.payload ?? 'null', requestId);
-          return;
-        }
+        if (result.status === 'success') return { status: 200, headers: out, body: result.payload ?? 'null' };
         // A function error is still a 200: the SDK reads X-Amz-Function-Error and the error payload.
         out['X-Amz-Function-Error'] = 'Unhandled';
         const error = result.error ?? {
           errorType: result.status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Unknown',
           errorMessage: result.status === 'timeout' ? 'Task timed out' : 'The function failed',
         };
-        send(res, 200, out, JSON.stringify(error), requestId);
-        return;
+        return { status: 200, headers: out, body: JSON.stringify(error) };
       }
       default:
         throw new Error(`invoker answered with unknown status '${(result as InvokeResult).status}'`);

@@ -24,6 +24,7 @@ import type {
 } from '../functions/control-plane.js';
 import type { InvokeOptions, InvokeResult, Invoker } from '../invoker/types.js';
 import type { PoolStats } from '../runtime/types.js';
+import type { AsyncInvocationRecord, IdempotencyRepository } from '../store/delivery-repositories.js';
 import type { InvocationQuery, LogQuery, Store } from '../store/store.js';
 import { createGateway } from './gateway.js';
 import type { GatewayConfig, GatewayExtension } from './types.js';
@@ -192,9 +193,15 @@ export class FakeRegistry implements FunctionRegistry {
   }
 }
 
-/** A Store with in-memory invocations and logs; the function repository is not used by the gateway. */
+/**
+ * A Store with in-memory invocations, async invocation records and logs; the function repository is
+ * not used by the gateway. Idempotency keys go to `idempotencyRepository` once a test sets one (a
+ * real SQLite store's, for example).
+ */
 export class FakeStore {
   readonly records: InvocationRecord[] = [];
+  readonly asyncRecords: AsyncInvocationRecord[] = [];
+  idempotencyRepository: IdempotencyRepository | undefined;
   readonly logEntries: LogEntry[] = [];
   readonly invocationQueries: InvocationQuery[] = [];
   readonly logQueries: LogQuery[] = [];
@@ -211,9 +218,21 @@ export class FakeStore {
     return {
       functions: unused as Store['functions'],
       queues: unused as Store['queues'],
-      asyncInvocations: unused as Store['asyncInvocations'],
-      idempotency: unused as Store['idempotency'],
+      asyncInvocations: {
+        put: async () => {},
+        get: async (id) => this.asyncRecords.find((r) => r.requestId === id),
+        list: async (q) =>
+          this.asyncRecords.filter((r) => r.functionName === q.functionName).slice(0, q.limit),
+        deleteOlderThan: async () => 0,
+      },
+      idempotency: {
+        claim: (...args) => this.#idempotency().claim(...args),
+        complete: (...args) => this.#idempotency().complete(...args),
+        release: (...args) => this.#idempotency().release(...args),
+        deleteExpired: (...args) => this.#idempotency().deleteExpired(...args),
+      },
       schedules: unused as Store['schedules'],
+      rules: unused as Store['rules'],
       invocations: {
         insertMany: async () => {},
         get: async (id) => this.records.find((r) => r.requestId === id),
@@ -236,6 +255,12 @@ export class FakeStore {
       close: async () => {},
     };
   }
+
+  #idempotency(): IdempotencyRepository {
+    if (this.idempotencyRepository === undefined)
+      throw new Error('set FakeStore.idempotencyRepository first');
+    return this.idempotencyRepository;
+  }
 }
 
 export function sampleRecord(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
@@ -255,6 +280,23 @@ export function sampleRecord(overrides: Partial<InvocationRecord> = {}): Invocat
     errorMessage: null,
     memoryMB: 256,
     maxMemoryUsedMB: 48,
+    ...overrides,
+  };
+}
+
+export function sampleAsyncRecord(overrides: Partial<AsyncInvocationRecord> = {}): AsyncInvocationRecord {
+  return {
+    requestId: 'a-1',
+    functionName: 'hello',
+    qualifier: '$LATEST',
+    status: 'queued',
+    attempts: 0,
+    maxAttempts: 3,
+    nextAttemptAt: 1_764_194_400_000,
+    lastError: null,
+    destination: null,
+    createdAt: 1_764_194_400_000,
+    updatedAt: 1_764_194_400_000,
     ...overrides,
   };
 }
