@@ -2,6 +2,11 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Clock, systemClock } from './core/clock.js';
 import { type IdSource, randomIds } from './core/ids.js';
+import { scheduleDeployHook } from './cron/deploy-schedules.js';
+import { scheduleApi } from './cron/schedule-api.js';
+import { createScheduler } from './cron/scheduler.js';
+import { createEventsExtension } from './events/api/index.js';
+import { createEventBus, ruleDeployHook } from './events/bus/index.js';
 import { createLocalCodeStore } from './functions/code-store.js';
 import type { DeployReport, FunctionRegistry } from './functions/control-plane.js';
 import { createFunctionRegistry } from './functions/registry.js';
@@ -11,8 +16,10 @@ import { createInvoker } from './invoker/invoker.js';
 import { createRecorder, DEFAULT_RETENTION, type RetentionPolicy } from './invoker/recorder.js';
 import type { Invoker } from './invoker/types.js';
 import { type AsyncDelivery, createAsyncDelivery } from './queue/async-delivery.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './queue/backoff.js';
 import { queueDeployHook } from './queue/deploy-queues.js';
 import { createEventSourceMappings } from './queue/event-source-mappings.js';
+import { createQueueExtension } from './queue/queue-extension.js';
 import { createQueueService } from './queue/queue-service.js';
 import { createInstancePool } from './runtime/pool.js';
 import type { InstancePool } from './runtime/types.js';
@@ -44,6 +51,8 @@ export interface GustOptions {
   /** Pre-started generic Node.js processes (default 2). */
   genericPoolSize?: number;
   retention?: RetentionPolicy;
+  /** Retry delays of queue deliveries: full jitter up to min(cap, base * 2^attempt). */
+  backoff?: BackoffPolicy;
   /** Where the server's own messages go (default: stderr). */
   logger?: (line: string) => void;
   clock?: Clock;
@@ -114,6 +123,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
       return asyncDelivery.enqueue(job);
     },
   });
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const mappings = createEventSourceMappings({
     queues,
     registry,
@@ -121,10 +131,35 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     clock,
     region: REGION,
     accountId: ACCOUNT_ID,
+    backoff,
   });
   registry.addDeployHook(unavailableFeatures);
   registry.addDeployHook(queueDeployHook(queues));
+  const eventBus = createEventBus({
+    store,
+    queues,
+    registry,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    log,
+  });
+  registry.addDeployHook(ruleDeployHook(eventBus, store));
+  registry.addDeployHook(scheduleDeployHook);
+  const scheduler = createScheduler({
+    store,
+    queues,
+    registry,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    log,
+  });
   asyncDelivery = createAsyncDelivery({
+    // `bus:` destinations publish the destination record as an event.
+    publish: async (bus, entry) => {
+      await eventBus.publish(bus, entry);
+    },
     queues,
     store,
     registry,
@@ -132,6 +167,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     clock,
     region: REGION,
     accountId: ACCOUNT_ID,
+    backoff,
   });
   const gateway = createGateway({
     invoker,
@@ -143,6 +179,11 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     version: await packageVersion(),
     storeKind: 'sqlite',
     config: { host: options.host, port: options.port, tmpDir: join(dataDir, 'tmp') },
+    extensions: [
+      scheduleApi(scheduler),
+      createEventsExtension(eventBus, clock),
+      createQueueExtension({ queues, registry, clock, region: REGION, accountId: ACCOUNT_ID }),
+    ],
   });
 
   const stops: (() => Promise<void>)[] = [];
@@ -155,11 +196,18 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     stops.unshift(() => invoker.stop());
     queues.start();
     stops.unshift(async () => queues.stop());
+    // Rules stored by earlier deploys are loaded before anything publishes (bus: destinations of
+    // queued invocations) and before this start's deploy checks against them.
+    await eventBus.start();
+    stops.unshift(async () => eventBus.stop());
     await asyncDelivery.start();
     // Consumers stop before the invoker: no new work is taken while running invocations finish.
     stops.unshift(() => asyncDelivery?.stop() ?? Promise.resolve());
     await mappings.start();
     stops.unshift(() => mappings.stop());
+    // After the async queue exists (ticks are enqueued there); stops before its consumer.
+    await scheduler.start();
+    stops.unshift(() => scheduler.stop());
     const deployReport = options.appDir ? await registry.deployDirectory(options.appDir) : null;
     const { url, port } = await gateway.start();
     stops.unshift(() => gateway.stop());

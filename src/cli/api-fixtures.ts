@@ -1,5 +1,5 @@
 /** Test data: API responses shaped as docs/api.md describes, for the CLI's tests. */
-import type { FunctionList, InvocationRecord, LogPage } from './api-types.js';
+import type { AsyncInvocationRecord, FunctionList, InvocationRecord, LogPage } from './api-types.js';
 import type { FakeRoutes } from './fake-api.js';
 
 export const T0 = Date.UTC(2025, 10, 26, 22, 0, 0);
@@ -90,6 +90,31 @@ export const invocation: InvocationRecord = {
   maxMemoryUsedMB: 48,
 };
 
+/** An async invocation whose first attempt failed and whose retry is due in 1.5 s (at T0 + 2000). */
+export const retryingAsync: AsyncInvocationRecord = {
+  requestId: 'b2c3d4e5-0000-4000-8000-000000000002',
+  functionName: 'hello',
+  qualifier: '$LATEST',
+  status: 'retrying',
+  attempts: 1,
+  maxAttempts: 3,
+  nextAttemptAt: T0 + 2000,
+  lastError: { errorType: 'Error', errorMessage: 'database unavailable' },
+  destination: null,
+  createdAt: T0,
+  updatedAt: T0 + 500,
+};
+
+/** An async invocation that ran out of attempts and went to the function's dead-letter queue. */
+export const deadLetteredAsync: AsyncInvocationRecord = {
+  ...retryingAsync,
+  requestId: 'c3d4e5f6-0000-4000-8000-000000000003',
+  status: 'dead-lettered',
+  attempts: 3,
+  nextAttemptAt: null,
+  destination: 'dlq:hello-dlq',
+};
+
 /** Canned answers for the routes most CLI tests use. */
 export const fakeRoutes: FakeRoutes = {
   'GET /_gust/v1/functions': { body: functionList },
@@ -120,7 +145,18 @@ export const fakeRoutes: FakeRoutes = {
   },
   'GET /_gust/v1/functions/hello/logs': { body: logPage },
   'GET /_gust/v1/functions/hello/invocations': { body: { invocations: [invocation] } },
-  'GET /_gust/v1/invocations/a1b2c3d4-0000-4000-8000-000000000001': { body: invocation },
+  'GET /_gust/v1/invocations/a1b2c3d4-0000-4000-8000-000000000001': {
+    body: { requestId: invocation.requestId, functionName: 'hello', invocation, async: null },
+  },
+  'GET /_gust/v1/invocations/b2c3d4e5-0000-4000-8000-000000000002': {
+    body: {
+      requestId: retryingAsync.requestId,
+      functionName: 'hello',
+      invocation: { ...invocation, requestId: retryingAsync.requestId, trigger: 'async', status: 'error' },
+      async: retryingAsync,
+    },
+  },
+  'GET /_gust/v1/functions/hello/async': { body: { asyncInvocations: [retryingAsync, deadLetteredAsync] } },
   'DELETE /_gust/v1/functions/hello': { status: 204 },
   'POST /_gust/v1/functions/hello/versions': {
     status: 201,

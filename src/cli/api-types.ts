@@ -9,8 +9,9 @@ import type {
   FunctionSummary,
   RouteEntry,
 } from '../functions/control-plane.js';
+import type { AsyncInvocationRecord } from '../store/delivery-repositories.js';
 
-export type { DeployReport, InvocationRecord, LogEntry, RouteEntry };
+export type { AsyncInvocationRecord, DeployReport, InvocationRecord, LogEntry, RouteEntry };
 
 /** Instance counts the API adds to a function; optional so an older server still lists. */
 export interface InstanceCounts {
@@ -36,6 +37,20 @@ export interface RouteList {
 
 export interface InvocationList {
   invocations: InvocationRecord[];
+}
+
+/** `GET /_gust/v1/invocations/{requestId}`: either record may be missing, never both. */
+export interface InvocationView {
+  requestId: string;
+  functionName: string;
+  /** The invocation record (of the latest attempt, for an async one); null until one ran. */
+  invocation: InvocationRecord | null;
+  /** The status of an asynchronous invocation; null for a synchronous one. */
+  async: AsyncInvocationRecord | null;
+}
+
+export interface AsyncInvocationList {
+  asyncInvocations: AsyncInvocationRecord[];
 }
 
 export interface LogPage {

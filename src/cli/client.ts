@@ -5,10 +5,11 @@
  */
 import type {
   ApiFunctionDetail,
+  AsyncInvocationList,
   DeployReport,
   FunctionList,
   InvocationList,
-  InvocationRecord,
+  InvocationView,
   InvokeRequest,
   InvokeResponse,
   LogPage,
@@ -49,7 +50,8 @@ export interface GustClient {
   deleteFunction(name: string): Promise<void>;
   publish(name: string): Promise<PublishResult>;
   listInvocations(name: string, limit?: number): Promise<InvocationList>;
-  getInvocation(requestId: string): Promise<InvocationRecord>;
+  getInvocation(requestId: string): Promise<InvocationView>;
+  listAsyncInvocations(name: string, limit?: number): Promise<AsyncInvocationList>;
   logs(name: string, query: LogQuery): Promise<LogPage>;
   routes(): Promise<RouteList>;
   invoke(name: string, request: InvokeRequest): Promise<InvokeResponse>;
@@ -107,6 +109,7 @@ export function createClient(options: ClientOptions): GustClient {
     },
     listInvocations: (name, limit) => json('GET', `${fn(name)}/invocations`, { query: { limit } }),
     getInvocation: (requestId) => json('GET', `${CONTROL}/invocations/${encodeURIComponent(requestId)}`),
+    listAsyncInvocations: (name, limit) => json('GET', `${fn(name)}/async`, { query: { limit } }),
     logs: (name, query) => json('GET', `${fn(name)}/logs`, { query: { ...query } }),
     routes: () => json('GET', `${CONTROL}/routes`),
     invoke: async (name, req) => {

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fakeRoutes, functionList, invocation, logPage, T0 } from './api-fixtures.js';
+import {
+  deadLetteredAsync,
+  fakeRoutes,
+  functionList,
+  invocation,
+  logPage,
+  retryingAsync,
+  T0,
+} from './api-fixtures.js';
 import type { CliIo } from './context.js';
 import { captureIo, type FakeApi, runAgainst, startFakeApi } from './fake-api.js';
 import { formatTime } from './format.js';
@@ -116,6 +124,42 @@ describe('reading the API', () => {
     assert.equal(code, 0);
     assert.match(stdout, /^Request: +a1b2c3d4-0000-4000-8000-000000000001$/m);
     assert.match(stdout, /^Start: +cold, init 9.40 ms$/m);
+    assert.doesNotMatch(stdout, /Async/);
+  });
+
+  test('invocations show prints the status of an async invocation, then its last attempt', async () => {
+    const { code, stdout } = await gust(['invocations', 'show', retryingAsync.requestId], {
+      now: () => T0 + 500,
+    });
+    assert.equal(code, 0);
+    assert.match(stdout, /^Async invocation\n {2}Status: +retrying$/m);
+    assert.match(stdout, /^ {2}Attempts: +1\/3$/m);
+    assert.match(stdout, new RegExp(`^ {2}Next attempt: +${formatTime(T0 + 2000)} \\(in 1\\.5 s\\)$`, 'm'));
+    assert.match(stdout, /^ {2}Last error: +Error: database unavailable$/m);
+    assert.match(stdout, /^Last attempt\n {2}Version: /m);
+    assert.match(stdout, /^ {2}Status: +error$/m);
+  });
+
+  test('invocations show --json prints the raw view', async () => {
+    const { stdout } = await gust(['invocations', 'show', retryingAsync.requestId, '--json']);
+    assert.deepEqual((JSON.parse(stdout) as { async: unknown }).async, retryingAsync);
+  });
+
+  test('invocations ls --async prints status, attempts, next attempt and destination', async () => {
+    const { code, stdout } = await gust(['invocations', 'ls', 'hello', '--async'], { now: () => T0 });
+    assert.equal(code, 0);
+    const [header, retrying, dead] = stdout.split('\n');
+    assert.match(
+      header ?? '',
+      /^ACCEPTED\s+REQUEST\s+QUALIFIER\s+STATUS\s+ATTEMPTS\s+NEXT ATTEMPT\s+DESTINATION\s+LAST ERROR$/,
+    );
+    assert.match(
+      retrying ?? '',
+      /b2c3d4e5 +\$LATEST +retrying +1\/3 +in 2\.0 s +- +Error: database unavailable$/,
+    );
+    assert.match(dead ?? '', /c3d4e5f6 +\$LATEST +dead-lettered +3\/3 +- +dlq:hello-dlq +Error: database/);
+    assert.equal(api.requests.at(-1)?.path, '/_gust/v1/functions/hello/async');
+    assert.equal(deadLetteredAsync.status, 'dead-lettered');
   });
 
   test('functions rm and publish say what they did', async () => {

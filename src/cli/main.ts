@@ -9,10 +9,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, errorLine, issueLines } from './cli-error.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerDlq } from './commands/dlq.js';
+import { registerEvents } from './commands/events.js';
 import { registerFunctions } from './commands/functions.js';
 import { registerInvocations } from './commands/invocations.js';
 import { registerInvoke } from './commands/invoke.js';
 import { registerLogs } from './commands/logs.js';
+import { registerQueues } from './commands/queues.js';
+import { registerRules } from './commands/rules.js';
+import { registerSchedules } from './commands/schedules.js';
 import { registerUp } from './commands/up.js';
 import { type CliContext, type CliIo, createContext, DEFAULT_ENDPOINT } from './context.js';
 
@@ -66,6 +71,11 @@ function buildProgram(ctx: CliContext): Command {
   registerLogs(program, ctx);
   registerFunctions(program, ctx);
   registerInvocations(program, ctx);
+  registerQueues(program, ctx);
+  registerDlq(program, ctx);
+  registerEvents(program, ctx);
+  registerRules(program, ctx);
+  registerSchedules(program, ctx);
   return program;
 }
 

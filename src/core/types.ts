@@ -30,6 +30,8 @@ export interface QueueEventConfig {
 export interface EventRuleConfig {
   /** Unique within the function: the rule is named `FUNCTION-N` unless given. */
   name: string;
+  /** Where the rule is declared: its index in the function's `events` (for error messages). */
+  eventIndex: number;
   bus: string;
   pattern: Record<string, unknown>;
   /** JSONPath-style input transformation (EventBridge InputTransformer). */
@@ -39,6 +41,8 @@ export interface EventRuleConfig {
 /** A schedule whose target is this function. */
 export interface ScheduleConfig {
   name: string;
+  /** Where the schedule is declared: its index in the function's `events` (for error messages). */
+  eventIndex: number;
   /** rate(...), cron(...) (AWS forms), or a standard cron with `timezone`. */
   expression: string;
   timezone?: string;

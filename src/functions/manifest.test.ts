@@ -245,14 +245,22 @@ functions:
     assert.deepEqual(worker?.rules, [
       {
         name: 'worker-rule-1',
+        eventIndex: 2,
         bus: 'default',
         pattern: { source: ['shop'], 'detail-type': ['OrderPlaced'] },
       },
     ]);
     assert.deepEqual(worker?.schedules, [
-      { name: 'worker-schedule-1', expression: 'rate(5 minutes)', enabled: true, missed: 'skip' },
+      {
+        name: 'worker-schedule-1',
+        eventIndex: 3,
+        expression: 'rate(5 minutes)',
+        enabled: true,
+        missed: 'skip',
+      },
       {
         name: 'worker-schedule-2',
+        eventIndex: 4,
         expression: '*/10 * * * * *',
         timezone: 'Europe/Paris',
         input: '{"hello":1}',

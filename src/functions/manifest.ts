@@ -176,13 +176,14 @@ function toConfig(
       const e = event.eventBridge;
       const rule: EventRuleConfig = {
         name: e.name ?? `${name}-rule-${rules.length + 1}`,
+        eventIndex: i,
         bus: e.bus ?? e.eventBus ?? 'default',
         pattern: e.pattern,
       };
       if (e.inputTransformer) rule.inputTransformer = withoutUndefined(e.inputTransformer);
       rules.push(rule);
     } else if (event.schedule !== undefined) {
-      const schedule = toSchedule(name, event.schedule, schedules.length + 1, `${where}.schedule`, issues);
+      const schedule = toSchedule(name, event.schedule, schedules.length + 1, i, `${where}.schedule`, issues);
       if (schedule) schedules.push(schedule);
     }
   });
@@ -265,11 +266,12 @@ function toSchedule(
   fnName: string,
   input: NonNullable<ScheduleInput>,
   n: number,
+  eventIndex: number,
   where: string,
   issues: ManifestIssue[],
 ): ScheduleConfig | undefined {
   if (typeof input === 'string') {
-    return { name: `${fnName}-schedule-${n}`, expression: input, enabled: true, missed: 'skip' };
+    return { name: `${fnName}-schedule-${n}`, eventIndex, expression: input, enabled: true, missed: 'skip' };
   }
   const rate = Array.isArray(input.rate) ? input.rate[0] : input.rate;
   if ((rate === undefined) === (input.cron === undefined)) {
@@ -277,9 +279,11 @@ function toSchedule(
     return undefined;
   }
   let expression = rate ?? input.cron ?? '';
-  if (rate !== undefined && !rate.startsWith('rate(')) expression = `rate(${rate})`;
+  // The Serverless Framework's `rate` key also takes a cron(...) expression; a bare value is a rate.
+  if (rate !== undefined && !/^\s*(rate|cron)\(/.test(rate)) expression = `rate(${rate})`;
   const schedule: ScheduleConfig = {
     name: input.name ?? `${fnName}-schedule-${n}`,
+    eventIndex,
     expression,
     enabled: input.enabled ?? true,
     missed: input.missed ?? 'skip',

@@ -90,7 +90,9 @@ describe('the gust CLI against a running server', () => {
     assert.ok(requestId, result.stdout);
     const record = await waitFor('the async invocation record', async () => {
       const res = await fetch(`${server.url}/_gust/v1/invocations/${requestId}`);
-      return res.ok ? ((await res.json()) as { trigger: string; status: string }) : undefined;
+      if (!res.ok) return undefined;
+      const view = (await res.json()) as { invocation: { trigger: string; status: string } | null };
+      return view.invocation ?? undefined;
     });
     assert.equal(record.trigger, 'async');
     assert.equal(record.status, 'success');

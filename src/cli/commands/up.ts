@@ -34,6 +34,8 @@ interface UpOptions {
   idleTimeout?: number;
   maxConcurrency?: number;
   prewarm?: number;
+  retryBase?: number;
+  retryCap?: number;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -47,6 +49,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--watch', 'redeploy when files in dir change')
     .option('--idle-timeout <seconds>', 'stop an idle instance after this many seconds', secondsOption)
     .option('--max-concurrency <n>', 'most invocations running at once, over all functions', integerOption(1))
+    .option('--retry-base <seconds>', 'first retry delay cap of queue deliveries (default 1)', secondsOption)
+    .option('--retry-cap <seconds>', 'longest retry delay of queue deliveries (default 300)', secondsOption)
     .option(
       '--prewarm <n>',
       'Node.js processes started ahead of time for cold starts (default 2; more absorbs bursts of new functions)',
@@ -73,6 +77,12 @@ export function registerUp(program: Command, ctx: CliContext): void {
         gustOptions.idleTimeoutMs = Math.round(options.idleTimeout * 1000);
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;
       if (options.prewarm !== undefined) gustOptions.genericPoolSize = options.prewarm;
+      if (options.retryBase !== undefined || options.retryCap !== undefined) {
+        gustOptions.backoff = {
+          baseMs: Math.round((options.retryBase ?? 1) * 1000),
+          capMs: Math.round((options.retryCap ?? 300) * 1000),
+        };
+      }
 
       // Subscribed before starting, so Ctrl+C during startup still shuts down cleanly.
       let signals = 0;
