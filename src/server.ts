@@ -118,6 +118,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     maxConcurrency,
     region: REGION,
     accountId: ACCOUNT_ID,
+    platformEnvironment: () => platformEnvironment,
     enqueueAsync: (job) => {
       if (!asyncDelivery) throw new Error('async delivery is not started');
       return asyncDelivery.enqueue(job);
@@ -187,7 +188,12 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   });
 
   const stops: (() => Promise<void>)[] = [];
+  /** Filled once the gateway has bound its port, before any instance starts. */
+  let platformEnvironment: Record<string, string> = {};
   try {
+    // Bind first (answering 503 until ready) so that functions learn the platform's URL.
+    const { url, port } = await gateway.listen();
+    platformEnvironment = functionPlatformEnvironment(url);
     await pool.start();
     stops.unshift(() => pool.stop());
     recorder.start();
@@ -209,7 +215,8 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     await scheduler.start();
     stops.unshift(() => scheduler.stop());
     const deployReport = options.appDir ? await registry.deployDirectory(options.appDir) : null;
-    const { url, port } = await gateway.start();
+    await gateway.start();
+    // Stopping begins with the gateway: no new requests while the rest winds down.
     stops.unshift(() => gateway.stop());
 
     let stopped: Promise<void> | undefined;
@@ -228,10 +235,28 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
       },
     };
   } catch (error) {
+    await gateway.stop();
     await runStops(stops, log);
     await store.close();
     throw error;
   }
+}
+
+/**
+ * What every function's environment gets from the platform: the endpoints of the AWS-compatible
+ * APIs Gust speaks (the SDK reads AWS_ENDPOINT_URL_<SERVICE>), and placeholder credentials so the
+ * SDK signs its requests. Gust does not check them yet; scoped per-function credentials replace them
+ * with the security work. A function's own environment overrides any of these.
+ */
+export function functionPlatformEnvironment(url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_LAMBDA: url,
+    AWS_ENDPOINT_URL_SQS: url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+    AWS_ACCESS_KEY_ID: 'gust-local',
+    AWS_SECRET_ACCESS_KEY: 'gust-local',
+    GUST_ENDPOINT: url,
+  };
 }
 
 async function runStops(stops: (() => Promise<void>)[], log: (line: string) => void): Promise<void> {

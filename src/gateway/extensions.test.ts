@@ -86,3 +86,43 @@ describe('gateway extensions', () => {
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ERR_ROUTE_NOT_FOUND');
   });
 });
+
+describe('gateway start-up', () => {
+  it('answers 503 with Retry-After while listening but not yet started', async () => {
+    const { createGateway } = await import('./gateway.js');
+    const { FakeClock } = await import('../core/clock.js');
+    const { sequentialIds } = await import('../core/ids.js');
+    const { FakeInvoker, FakeRegistry, FakeStore } = await import('./test-support.js');
+    const registry = new FakeRegistry();
+    registry.add('hello');
+    const gateway = createGateway({
+      invoker: new FakeInvoker(),
+      registry,
+      store: new FakeStore().asStore(),
+      pool: { stats: () => ({ genericReady: 0, instances: [] }) },
+      clock: new FakeClock(),
+      ids: sequentialIds('req'),
+      version: '0.1.0',
+      storeKind: 'sqlite',
+      config: { host: '127.0.0.1', port: 0, tmpDir: '/tmp/gust-gateway-test' },
+    });
+    try {
+      const { url } = await gateway.listen();
+      const early = await fetch(`${url}/2015-03-31/functions/hello/invocations`, {
+        method: 'POST',
+        body: '{}',
+      });
+      assert.equal(early.status, 503);
+      assert.equal(early.headers.get('retry-after'), '1');
+      assert.equal(((await early.json()) as { error: { code: string } }).error.code, 'ERR_STARTING');
+      assert.equal((await gateway.start()).url, url, 'start() keeps the address listen() bound');
+      const ready = await fetch(`${url}/2015-03-31/functions/hello/invocations`, {
+        method: 'POST',
+        body: '{}',
+      });
+      assert.equal(ready.status, 200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GustError } from '../core/errors.js';
 import { createAppRoutes } from './app-routes.js';
 import { createAwsJsonHandler, isAwsJsonRequest } from './aws-json.js';
 import { createControlApi } from './control-api.js';
@@ -34,6 +35,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let unsubscribe: (() => void) | undefined;
   let startedAt = deps.clock.now();
   let listening = false;
+  /** Until start(), a listening gateway answers every request with 503: the platform is starting. */
+  let ready = false;
+  let address: { url: string; port: number } | undefined;
   let stopping = false;
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
@@ -108,6 +112,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const ctx: RequestContext = { requestId, path, query: q === -1 ? '' : url.slice(q + 1) };
     inFlight++;
     if (stopping) res.shouldKeepAlive = false;
+    if (!ready) {
+      void run(notReady, 'gust', req, res, ctx);
+      return;
+    }
     if (path.startsWith('/_gust/') || path === '/_gust') {
       void run(control, 'gust', req, res, ctx);
     } else if (path.startsWith('/2015-03-31/') || path === '/2015-03-31') {
@@ -118,6 +126,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
       void run(app, 'gust', req, res, ctx);
     }
   }
+
+  const notReady: Handler = async () => {
+    throw new GustError('ERR_STARTING', 'Gust is starting and not serving yet; retry in a moment.', {
+      headers: { 'Retry-After': '1' },
+      awsType: 'ServiceUnavailableException',
+    });
+  };
 
   const server = createServer({ keepAlive: true }, onRequest);
   // Longer than the idle timeouts of common proxies and load balancers (60 s), so they close first.
@@ -134,8 +149,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   return {
-    async start() {
-      if (listening) throw new Error('gateway already started');
+    async listen() {
+      if (listening) throw new Error('gateway already listening');
       stopping = false;
       table = new RouteTable(deps.registry.routes());
       unsubscribe = deps.registry.onChange(rebuildRoutes);
@@ -155,12 +170,21 @@ export function createGateway(deps: GatewayDeps): Gateway {
       listening = true;
       startedAt = deps.clock.now();
       const { port } = server.address() as AddressInfo;
-      return { url: `http://${urlHost(config.host)}:${port}`, port };
+      address = { url: `http://${urlHost(config.host)}:${port}`, port };
+      return address;
+    },
+
+    async start() {
+      const bound = listening && address ? address : await this.listen();
+      ready = true;
+      return bound;
     },
 
     async stop() {
       if (!listening) return;
       listening = false;
+      ready = false;
+      address = undefined;
       stopping = true;
       idempotency.stop();
       unsubscribe?.();

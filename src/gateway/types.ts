@@ -83,7 +83,12 @@ export interface GatewayExtension {
 
 /** The HTTP server in front of everything: app routes, the Invoke API and the control API. */
 export interface Gateway {
-  /** Starts listening. Resolves with the address actually bound. */
+  /**
+   * Binds the port and answers every request with 503 ERR_STARTING until start(). Lets the server
+   * learn its address (port 0) before the rest of the platform starts.
+   */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Serves requests (listening first if listen() was not called). Resolves with the address bound. */
   start(): Promise<{ url: string; port: number }>;
   /**
    * Stops accepting connections, closes idle keep-alive connections and waits briefly for requests

@@ -32,6 +32,11 @@ export interface InvokerDeps {
   region: string;
   accountId: string;
   /**
+   * Variables the platform gives every function beneath its own environment (the function's values
+   * win): where Gust's AWS-compatible APIs are, so SDK clients inside functions reach them unchanged.
+   */
+  platformEnvironment?: () => Record<string, string>;
+  /**
    * Accepts an `Event` invocation durably (the async queue). Resolves once it is stored; the queue's
    * consumer later runs it through this invoker with trigger 'async'.
    */
@@ -73,7 +78,9 @@ export function createInvoker(deps: InvokerDeps): Invoker {
       codeDir: deps.registry.codeDir(version),
       memoryMB: version.config.memoryMB,
       timeoutSec: version.config.timeoutSec,
-      environment: version.config.environment,
+      environment: deps.platformEnvironment
+        ? { ...deps.platformEnvironment(), ...version.config.environment }
+        : version.config.environment,
       region: deps.region,
       accountId: deps.accountId,
     };
