@@ -28,6 +28,15 @@ export function shortId(id: string | null | undefined, length = 8): string {
   return id.length > length ? id.slice(0, length) : id;
 }
 
+/**
+ * A request or message id, shortened to its last characters: Gust's ids begin with the time (they
+ * sort by creation), so their tails are what tells two of them apart.
+ */
+export function shortRequestId(id: string | null | undefined, length = 8): string {
+  if (id === null || id === undefined || id === '') return '-';
+  return id.length > length ? id.slice(-length) : id;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;

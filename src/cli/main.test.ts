@@ -56,8 +56,8 @@ describe('reading the API', () => {
     assert.equal(
       stdout,
       [
-        `${formatTime(T0)}  a1b2c3d4         START RequestId: a1b2c3d4-0000-4000-8000-000000000001`,
-        `${formatTime(T0 + 5)}  a1b2c3d4  INFO   hello world`,
+        `${formatTime(T0)}  00000001         START RequestId: a1b2c3d4-0000-4000-8000-000000000001`,
+        `${formatTime(T0 + 5)}  00000001  INFO   hello world`,
         '',
       ].join('\n'),
     );
@@ -114,7 +114,7 @@ describe('reading the API', () => {
     );
     assert.equal(
       row,
-      `${formatTime(T0)}  a1b2c3d4  $LATEST 3f2a9c0b  http     success   1.83 ms  cold 9.40 ms  48/256 MB`,
+      `${formatTime(T0)}  00000001  $LATEST 3f2a9c0b  http     success   1.83 ms  cold 9.40 ms  48/256 MB`,
     );
     assert.equal(api.requests.at(-1)?.query.get('limit'), '10');
   });
@@ -155,9 +155,9 @@ describe('reading the API', () => {
     );
     assert.match(
       retrying ?? '',
-      /b2c3d4e5 +\$LATEST +retrying +1\/3 +in 2\.0 s +- +Error: database unavailable$/,
+      /00000002 +\$LATEST +retrying +1\/3 +in 2\.0 s +- +Error: database unavailable$/,
     );
-    assert.match(dead ?? '', /c3d4e5f6 +\$LATEST +dead-lettered +3\/3 +- +dlq:hello-dlq +Error: database/);
+    assert.match(dead ?? '', /00000003 +\$LATEST +dead-lettered +3\/3 +- +dlq:hello-dlq +Error: database/);
     assert.equal(api.requests.at(-1)?.path, '/_gust/v1/functions/hello/async');
     assert.equal(deadLetteredAsync.status, 'dead-lettered');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatBytes, formatDuration, formatTime, prettyJson, shortId } from './format.js';
+import { formatBytes, formatDuration, formatTime, prettyJson, shortId, shortRequestId } from './format.js';
 import { formatFields, formatTable } from './table.js';
 
 describe('formatTable', () => {
@@ -72,6 +72,11 @@ describe('formats', () => {
     assert.equal(shortId('3f2a1b2c4d5e6f'), '3f2a1b2c');
     assert.equal(shortId('abc'), 'abc');
     assert.equal(shortId(null), '-');
+    assert.equal(
+      shortRequestId('01a21a27-e939-7001-b691-542f66e8e521'),
+      '66e8e521',
+      'request ids keep their random tail',
+    );
   });
 
   test('sizes use B, KB and MB', () => {

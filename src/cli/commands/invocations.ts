@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AsyncInvocationRecord, InvocationRecord, InvocationView } from '../api-types.js';
 import { integerOption } from '../args.js';
 import type { CliContext } from '../context.js';
-import { formatDuration, formatTime, shortId } from '../format.js';
+import { formatDuration, formatTime, shortId, shortRequestId } from '../format.js';
 import { formatFields, formatTable } from '../table.js';
 
 export function registerInvocations(program: Command, ctx: CliContext): void {
@@ -54,7 +54,7 @@ export function invocationsTable(records: readonly InvocationRecord[]): string {
     ],
     records.map((r) => [
       formatTime(r.startedAt),
-      shortId(r.requestId),
+      shortRequestId(r.requestId),
       `${r.executedVersion} ${shortId(r.versionId)}`,
       r.trigger,
       r.status,
@@ -126,7 +126,7 @@ export function asyncInvocationsTable(records: readonly AsyncInvocationRecord[],
     ['ACCEPTED', 'REQUEST', 'QUALIFIER', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'DESTINATION', 'LAST ERROR'],
     records.map((r) => [
       formatTime(r.createdAt),
-      shortId(r.requestId),
+      shortRequestId(r.requestId),
       r.qualifier,
       r.status,
       `${r.attempts}/${r.maxAttempts}`,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { LogEntry, LogQuery } from '../api-types.js';
 import { integerOption, parseSince } from '../args.js';
 import type { CliContext } from '../context.js';
-import { formatTime, shortId } from '../format.js';
+import { formatTime, shortRequestId } from '../format.js';
 
 /** How often --follow asks for new lines. */
 export const FOLLOW_INTERVAL_MS = 500;
@@ -67,5 +67,5 @@ export function formatLogLine(entry: LogEntry): string {
   // Lines without a level (platform START/END/REPORT, unstructured output) leave the column blank.
   const level = entry.level ?? '';
   const message = entry.message.replace(/\n+$/, '');
-  return `${formatTime(entry.time)}  ${shortId(entry.requestId).padEnd(8)}  ${level.padEnd(5)}  ${message}`.trimEnd();
+  return `${formatTime(entry.time)}  ${shortRequestId(entry.requestId).padEnd(8)}  ${level.padEnd(5)}  ${message}`.trimEnd();
 }
