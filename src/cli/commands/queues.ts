@@ -107,7 +107,7 @@ function describeQueue(q: QueueView): string {
     [
       'Dead-letter queue',
       q.deadLetterQueue
-        ? `${q.deadLetterQueue.name} after ${c.maxReceiveCount} receives (${q.deadLetterQueue.messages} messages)`
+        ? `${q.deadLetterQueue.name} after ${c.maxReceiveCount} receives (${q.deadLetterQueue.messages} ${q.deadLetterQueue.messages === 1 ? 'message' : 'messages'})`
         : '-',
     ],
     ['Consumers', q.consumers.length > 0 ? q.consumers.join(', ') : '-'],
