@@ -66,7 +66,7 @@ export async function runColdStartBench(ctx: BenchContext): Promise<BenchRow[]> 
         value: client.p50,
         unit: 'ms',
         target: { atMost: 15 },
-        note: `first request to each of ${count} functions, request to full response, one kept-alive connection, ${variant.gapMs} ms apart; generic pool at its default size (2), as the CLI has no flag to change it`,
+        note: `first request to each of ${count} functions, request to full response, one kept-alive connection, ${variant.gapMs} ms apart; generic pool at its default size (2; gust up --prewarm N raises it)`,
       },
       { name: `cold start p99, ${variant.label}`, value: client.p99, unit: 'ms', target: { atMost: 50 } },
       { name: `cold start max, ${variant.label}`, value: client.max, unit: 'ms' },

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { packApp } from '../src/cli/pack.js';
 import { type ManyFunctionsOptions, writeManyFunctionsApp } from './lib/apps.js';
 import { type BenchContext, subDir } from './lib/context.js';
+import { postDeploy } from './lib/deploy.js';
 import { sleep } from './lib/http.js';
 import { treeMemory } from './lib/proc.js';
 import type { BenchRow } from './lib/rows.js';
@@ -46,28 +47,6 @@ async function stopAndCheck(ctx: BenchContext, server: RunningServer): Promise<v
   const leftover = await server.stop();
   if (leftover > 0)
     ctx.observe(`${server.process.label}: ${leftover} instance processes outlived the server`);
-}
-
-/** POSTs the archive; returns milliseconds and the number of functions the report lists as changed. */
-async function postDeploy(
-  url: string,
-  archive: Buffer,
-): Promise<{ ms: number; functions: number; changed: number }> {
-  const start = performance.now();
-  const res = await fetch(`${url}/_gust/v1/deploy`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/gzip' },
-    body: archive,
-  });
-  const text = await res.text();
-  const ms = performance.now() - start;
-  if (!res.ok) throw new Error(`deploy failed: ${res.status} ${text.slice(0, 500)}`);
-  const report = JSON.parse(text) as { functions: { changed: boolean }[] };
-  return {
-    ms,
-    functions: report.functions.length,
-    changed: report.functions.filter((f) => f.changed).length,
-  };
 }
 
 function memoryRows(label: string, pid: number): BenchRow[] {

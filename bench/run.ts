@@ -18,6 +18,9 @@ import { startHelloTargets } from './lib/hello-targets.js';
 import { machineInfo, writeResults } from './lib/results.js';
 import type { BenchRow } from './lib/rows.js';
 import { formatResultsTable } from './lib/table.js';
+import { runQueueLatencyBench } from './queue-latency.js';
+import { runQueueRedeliveryBench } from './queue-redelivery.js';
+import { runQueueThroughputBench } from './queue-throughput.js';
 import { runStoreBench } from './store-bench.js';
 import { runThroughputBench } from './throughput.js';
 
@@ -79,6 +82,9 @@ await bench('warm path', async () => {
 });
 await bench('cold start', () => runColdStartBench(ctx));
 await bench('deploy and idle memory', () => runDeployMemoryBench(ctx));
+await bench('queue throughput', () => runQueueThroughputBench(ctx));
+await bench('queue enqueue latency', () => runQueueLatencyBench(ctx));
+await bench('queue redelivery', () => runQueueRedeliveryBench(ctx));
 await bench('store', async () => {
   ctx.progress('store: SQLite write throughput');
   return runStoreBench();

@@ -70,3 +70,52 @@ export async function writeManyFunctionsApp(dir: string, options: ManyFunctionsO
   await writeFile(join(dir, 'gust.yaml'), `${yaml.join('\n')}\n`);
   return names;
 }
+
+export interface QueueAppOptions {
+  service: string;
+  queue: string;
+  /** Seconds; the queue's default (30) without it. */
+  visibilityTimeout?: number;
+  functionName: string;
+  /** The source of the function's `index.mjs`, which exports `handler`. */
+  handlerSource: string;
+  /** The function's queue event; without it the function has none and messages wait in the queue. */
+  trigger?: { batchSize: number; maximumConcurrency: number };
+  /** Seconds (Gust's default is 3). */
+  timeout?: number;
+  environment?: Record<string, string>;
+}
+
+/** One queue and one function in its own code folder, triggered by the queue when `trigger` is set. */
+export async function writeQueueApp(dir: string, options: QueueAppOptions): Promise<void> {
+  const codeDir = options.functionName;
+  await mkdir(join(dir, codeDir), { recursive: true });
+  await writeFile(join(dir, codeDir, 'index.mjs'), options.handlerSource);
+  const queue =
+    options.visibilityTimeout === undefined ? '{}' : `{ visibilityTimeout: ${options.visibilityTimeout} }`;
+  const yaml = [
+    `service: ${options.service}`,
+    'queues:',
+    `  ${options.queue}: ${queue}`,
+    'functions:',
+    `  ${options.functionName}:`,
+    '    runtime: nodejs20.x',
+    '    handler: index.handler',
+    `    code: ${codeDir}`,
+  ];
+  if (options.timeout !== undefined) yaml.push(`    timeout: ${options.timeout}`);
+  if (options.environment !== undefined) {
+    yaml.push('    environment:');
+    // JSON strings are valid YAML double-quoted scalars.
+    for (const [name, value] of Object.entries(options.environment))
+      yaml.push(`      ${name}: ${JSON.stringify(value)}`);
+  }
+  if (options.trigger !== undefined) {
+    const { batchSize, maximumConcurrency } = options.trigger;
+    yaml.push(
+      '    events:',
+      `      - queue: { name: ${options.queue}, batchSize: ${batchSize}, maximumConcurrency: ${maximumConcurrency} }`,
+    );
+  }
+  await writeFile(join(dir, 'gust.yaml'), `${yaml.join('\n')}\n`);
+}

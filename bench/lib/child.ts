@@ -32,10 +32,18 @@ export interface Child {
    * number of descendants that outlived the child (0 after a clean shutdown).
    */
   stop(graceMs?: number): Promise<number>;
+  /**
+   * SIGKILL to the process alone, as a crash (`kill -9`) does; resolves once it has exited, to its
+   * descendants as they were just before. They may outlive it (check with `isAlive`); the benchmark
+   * kills any still alive when it exits.
+   */
+  crash(): Promise<ProcessId[]>;
 }
 
 const TAIL_CHARS = 4000;
 const running = new Set<{ child: ChildProcess }>();
+/** Descendants of crashed children: no longer under a tracked parent, so remembered here. */
+const orphanCandidates: ProcessId[] = [];
 
 export function startChild(options: ChildOptions): Child {
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -89,6 +97,14 @@ export function startChild(options: ChildOptions): Child {
       await new Promise((resolve) => setTimeout(resolve, 200));
       return killSurvivors(family);
     },
+    crash: async () => {
+      if (status !== null) return [];
+      const family = descendants(pid);
+      orphanCandidates.push(...family);
+      child.kill('SIGKILL');
+      await exited;
+      return family;
+    },
   };
 }
 
@@ -104,4 +120,6 @@ export function killAllChildrenNow(): void {
     killSurvivors(family);
   }
   running.clear();
+  killSurvivors(orphanCandidates);
+  orphanCandidates.length = 0;
 }

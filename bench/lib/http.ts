@@ -17,11 +17,23 @@ export function singleConnectionAgent(): Agent {
   return new Agent({ keepAlive: true, maxSockets: 1 });
 }
 
-/** Sends one request and times it until the full response body has arrived. */
-export function timedRequest(agent: Agent, url: string, method = 'GET'): Promise<TimedResponse> {
+export interface RequestBody {
+  headers: Record<string, string>;
+  data: string;
+}
+
+/** Sends one request (with `body`, if given) and times it until the full response body has arrived. */
+export function timedRequest(
+  agent: Agent,
+  url: string,
+  method = 'GET',
+  body?: RequestBody,
+): Promise<TimedResponse> {
   return new Promise((resolve, reject) => {
     let start = 0;
-    const req = request(url, { agent, method }, (res) => {
+    const headers =
+      body === undefined ? {} : { ...body.headers, 'content-length': String(Buffer.byteLength(body.data)) };
+    const req = request(url, { agent, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -33,7 +45,7 @@ export function timedRequest(agent: Agent, url: string, method = 'GET'): Promise
     req.on('error', reject);
     // The clock starts when the request is handed to the socket, not while the agent queues it.
     start = performance.now();
-    req.end();
+    req.end(body?.data);
   });
 }
 
