@@ -178,7 +178,7 @@ describe('async invocation status', () => {
     assert.match(shown, /^ {2}Destination: +dlq:\S+$/m);
     const listed = await server.cli(['invocations', 'ls', 'flaky', '--async']);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, new RegExp(`${requestId.slice(0, 8)} +\\$LATEST +dead-lettered +2/2`));
+    assert.match(listed.stdout, new RegExp(`${requestId.slice(-8)} +\\$LATEST +dead-lettered +2/2`));
   });
 
   it('answers 404 ERR_INVOCATION_NOT_FOUND for a request id nothing has', async () => {
