@@ -292,17 +292,7 @@ export function createAsyncDelivery(deps: AsyncDeliveryDeps): AsyncDelivery {
         createdAt: now,
         updatedAt: now,
       });
-      const meta: AsyncMeta = {
-        kind: 'async',
-        requestId: job.requestId,
-        functionName: job.functionName,
-        qualifier: job.qualifier,
-        trigger: job.trigger,
-        enqueuedAt: now,
-      };
-      await deps.queues.send(ASYNC_QUEUE, [
-        { body: job.payload, meta: meta as unknown as Record<string, unknown> },
-      ]);
+      await deps.queues.send(ASYNC_QUEUE, [asyncMessage(job, now)]);
     },
 
     async start() {
