@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Clock, systemClock } from './core/clock.js';
+import { GustError } from './core/errors.js';
 import { type IdSource, randomIds } from './core/ids.js';
 import { scheduleDeployHook } from './cron/deploy-schedules.js';
 import { scheduleApi } from './cron/schedule-api.js';
@@ -22,6 +23,7 @@ import { createEventSourceMappings } from './queue/event-source-mappings.js';
 import { createQueueExtension } from './queue/queue-extension.js';
 import { createQueueService } from './queue/queue-service.js';
 import { createInstancePool } from './runtime/pool.js';
+import { detectSandbox, SANDBOX_INSTALL_HINT } from './runtime/sandbox/bwrap.js';
 import type { InstancePool } from './runtime/types.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -48,8 +50,13 @@ export interface GustOptions {
   idleTimeoutMs?: number;
   /** Platform-wide concurrency limit (default 100). */
   maxConcurrency?: number;
-  /** Pre-started generic Node.js processes (default 2). */
+  /** Pre-started generic Node.js processes (default 2; none when sandboxed). */
   genericPoolSize?: number;
+  /**
+   * 'bwrap': run every instance in a bubblewrap sandbox (docs/runtimes.md, "Sandbox"); Gust refuses
+   * to start if bubblewrap cannot run. Default 'none'.
+   */
+  sandbox?: 'bwrap' | 'none';
   retention?: RetentionPolicy;
   /** Retry delays of queue deliveries: full jitter up to min(cap, base * 2^attempt). */
   backoff?: BackoffPolicy;
@@ -77,6 +84,15 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   const log = options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir);
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  if (options.sandbox === 'bwrap') {
+    const support = await detectSandbox();
+    if (!support.available) {
+      throw new GustError(
+        'ERR_SANDBOX_UNAVAILABLE',
+        `Sandboxed instances were asked for, but bubblewrap cannot run here: ${support.reason}. To fix it, ${SANDBOX_INSTALL_HINT}, or start without --sandbox.`,
+      );
+    }
+  }
   // DATA/tmp holds instance scratch folders and deploy staging: nothing in it outlives the process
   // that made it, so what a crash (kill -9) left behind is cleared here.
   await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
@@ -98,6 +114,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     dataDir,
     ...(options.genericPoolSize !== undefined ? { genericPoolSize: options.genericPoolSize } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
   });
   const recorder = createRecorder({
     store,

@@ -8,6 +8,7 @@ import { NodeProcess } from './node/node-process.js';
 import type { InitOutcome, InstanceOptions, PooledInstance } from './pooled-instance.js';
 import { ProvidedInstance } from './provided/provided-instance.js';
 import { ProvisionedSet } from './provisioned-set.js';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox/bwrap.js';
 import type {
   AcquireResult,
   FunctionSpec,
@@ -34,6 +35,14 @@ export interface InstancePoolDeps {
   provisionRetryMs?: number;
   /** Lines no invocation listens to: provisioned starts, output before any invocation. */
   onUnattributedLog?: (functionName: string, line: InstanceLogLine) => void;
+  /**
+   * 'bwrap': every instance process runs in a bubblewrap sandbox (see sandbox/bwrap.ts; check
+   * `detectSandbox()` first). Sandboxed Node.js processes are started per function, so there are
+   * no generic pre-started processes (`genericPoolSize` is ignored). Default 'none'.
+   */
+  sandbox?: 'bwrap' | 'none';
+  /** Resource limits of sandboxed processes. Default DEFAULT_SANDBOX_LIMITS. */
+  sandboxLimits?: Partial<SandboxLimits>;
 }
 
 /** A started instance the pool owns. */
@@ -64,6 +73,7 @@ class Pool implements InstancePool {
   readonly #clock: Clock;
   readonly #tmpRoot: string;
   readonly #genericSize: number;
+  readonly #sandboxLimits: SandboxLimits | null;
   readonly #idleTimeoutMs: number;
   readonly #provisioned: ProvisionedSet<Slot>;
   /** Generic Node.js processes, starting or ready, not yet given a function. */
@@ -80,7 +90,10 @@ class Pool implements InstancePool {
     this.#deps = deps;
     this.#clock = deps.clock;
     this.#tmpRoot = join(deps.dataDir, 'tmp');
-    this.#genericSize = deps.genericPoolSize ?? 2;
+    this.#sandboxLimits =
+      deps.sandbox === 'bwrap' ? { ...DEFAULT_SANDBOX_LIMITS, ...deps.sandboxLimits } : null;
+    // A sandboxed process has its function's code bound at spawn: it cannot be generic.
+    this.#genericSize = this.#sandboxLimits ? 0 : (deps.genericPoolSize ?? 2);
     this.#idleTimeoutMs = deps.idleTimeoutMs ?? 5 * 60_000;
     this.#provisioned = new ProvisionedSet<Slot>({
       clock: deps.clock,
@@ -190,6 +203,7 @@ class Pool implements InstancePool {
       tmpRoot: this.#tmpRoot,
     };
     if (this.#deps.onUnattributedLog) options.onUnattributedLog = this.#unattributed(spec);
+    if (this.#sandboxLimits) options.sandbox = { limits: this.#sandboxLimits };
     return options;
   }
 
@@ -209,7 +223,9 @@ class Pool implements InstancePool {
     switch (spec.runtime) {
       case 'nodejs20.x': {
         // Cold starts are paid in advance: take a pre-started process, refill in the background.
-        const proc = this.#takeGeneric() ?? this.#spawnNodeProcess();
+        const proc = this.#sandboxLimits
+          ? this.#spawnNodeProcess(spec, this.#sandboxLimits)
+          : (this.#takeGeneric() ?? this.#spawnNodeProcess());
         this.#refillGeneric();
         const node = new NodeInstance(proc, spec, options);
         instance = node;
@@ -231,8 +247,14 @@ class Pool implements InstancePool {
     }
   }
 
-  #spawnNodeProcess(): NodeProcess {
-    return new NodeProcess({ clock: this.#clock, tmpRoot: this.#tmpRoot });
+  /** A generic process, or (with `spec` and `limits`) a sandboxed process for that function only. */
+  #spawnNodeProcess(spec?: FunctionSpec, limits?: SandboxLimits): NodeProcess {
+    if (!spec || !limits) return new NodeProcess({ clock: this.#clock, tmpRoot: this.#tmpRoot });
+    return new NodeProcess({
+      clock: this.#clock,
+      tmpRoot: this.#tmpRoot,
+      sandbox: { codeDir: spec.codeDir, network: spec.network ?? 'outbound', limits },
+    });
   }
 
   #takeGeneric(): NodeProcess | undefined {

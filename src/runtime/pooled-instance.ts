@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { LambdaErrorPayload } from '../core/types.js';
 import type { InitializationType } from './lambda-env.js';
+import type { SandboxLimits } from './sandbox/bwrap.js';
 import type { Instance, LogListener } from './types.js';
 
 /** What the pool needs from an instance beyond the public `Instance` port. */
@@ -23,6 +24,8 @@ export interface InstanceOptions {
   tmpRoot: string;
   /** Receives lines no invocation is listening to (for example during a provisioned start). */
   onUnattributedLog?: LogListener;
+  /** Run the instance's process in a bubblewrap sandbox with these limits; absent: unsandboxed. */
+  sandbox?: { limits: SandboxLimits };
 }
 
 export interface InitRequest {

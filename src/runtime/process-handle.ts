@@ -1,8 +1,19 @@
 import { ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ProcessExit } from './lambda-errors.js';
 import type { LogRouter } from './log-router.js';
+import { SANDBOX_HOST_ID, type SandboxLimits, type SandboxNetwork, sandboxCommand } from './sandbox/bwrap.js';
+
+/** How to sandbox a process (see sandbox/bwrap.ts); absent means it runs unsandboxed. */
+export interface ProcessSandbox {
+  codeDir: string;
+  network: SandboxNetwork;
+  limits: SandboxLimits;
+  /** Read-only paths the process needs besides the code (Gust's Node.js bootstrap). */
+  runtimePaths: string[];
+}
 
 /** After the process exits, how long to wait for its pipes to close before finishing anyway. */
 const PIPE_DRAIN_GRACE_MS = 1000;
@@ -17,6 +28,8 @@ export interface ProcessHandleOptions {
   router: LogRouter;
   /** Created before the spawn (it is usually the process's HOME/TMPDIR), removed after it ends. */
   tmpDir: string;
+  /** Run the process in a bubblewrap sandbox; `cwd` is then the directory inside it. */
+  sandbox?: ProcessSandbox;
 }
 
 /**
@@ -50,16 +63,42 @@ export class ProcessHandle {
     } catch {
       // The spawn or the function will report the problem.
     }
+    let { command, args, cwd } = options;
+    /** As root, bwrap itself runs as an unprivileged host user (see SANDBOX_HOST_ID). */
+    let asUser: number | undefined;
+    if (options.sandbox) {
+      if (process.getuid?.() === 0) {
+        asUser = SANDBOX_HOST_ID;
+        try {
+          chownSync(options.tmpDir, asUser, asUser);
+          // The tmp root must be traversable (not listable) for bwrap to bind the tmp dir.
+          chmodSync(dirname(options.tmpDir), 0o711);
+        } catch {
+          // The function will find /tmp not writable and report it.
+        }
+      }
+      // bwrap itself starts in the tmp dir (which exists); the process inside starts in `cwd`.
+      ({ command, args } = sandboxCommand({
+        ...options.sandbox,
+        command,
+        args,
+        cwd,
+        tmpDir: options.tmpDir,
+        nodeBinary: process.execPath,
+      }));
+      cwd = options.tmpDir;
+    }
     const spawnOptions: SpawnOptions = {
-      cwd: options.cwd,
+      cwd,
       env: options.env,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       // Own process group: kill(-pid) reaches the function's child processes too.
       detached: true,
+      ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
     };
     let child: ChildProcess;
     try {
-      child = spawn(options.command, options.args, spawnOptions);
+      child = spawn(command, args, spawnOptions);
     } catch {
       // Invalid arguments (for example a NUL byte in an environment value) throw synchronously.
       // Stand in an unspawned ChildProcess and report it as an exit, like an asynchronous failure.

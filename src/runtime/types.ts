@@ -1,4 +1,5 @@
 import type { LambdaErrorPayload, LogLevel, RuntimeName } from '../core/types.js';
+import type { SandboxNetwork } from './sandbox/bwrap.js';
 
 /** Everything an instance needs to run one version of a function. */
 export interface FunctionSpec {
@@ -17,6 +18,12 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   region: string;
   accountId: string;
+  /**
+   * Network access when sandboxed: 'none' (own empty network namespace) or 'outbound' (the host's
+   * network). Default 'outbound'. Ignored unsandboxed, and `provided` functions always get
+   * 'outbound' for now (their Runtime API server listens on the host's loopback).
+   */
+  network?: SandboxNetwork;
 }
 
 export interface InvokeRequest {

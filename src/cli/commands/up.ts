@@ -36,6 +36,7 @@ interface UpOptions {
   prewarm?: number;
   retryBase?: number;
   retryCap?: number;
+  sandbox?: boolean;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -55,6 +56,10 @@ export function registerUp(program: Command, ctx: CliContext): void {
       '--prewarm <n>',
       'Node.js processes started ahead of time for cold starts (default 2; more absorbs bursts of new functions)',
       integerOption(0, 64),
+    )
+    .option(
+      '--sandbox',
+      'run every function instance in a bubblewrap sandbox (refuses to start without bwrap)',
     )
     .action(async (dir: string | undefined, options: UpOptions) => {
       const appDir = resolve(ctx.cwd, dir ?? '.');
@@ -77,6 +82,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
         gustOptions.idleTimeoutMs = Math.round(options.idleTimeout * 1000);
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;
       if (options.prewarm !== undefined) gustOptions.genericPoolSize = options.prewarm;
+      if (options.sandbox === true) gustOptions.sandbox = 'bwrap';
       if (options.retryBase !== undefined || options.retryCap !== undefined) {
         gustOptions.backoff = {
           baseMs: Math.round((options.retryBase ?? 1) * 1000),

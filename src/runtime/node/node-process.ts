@@ -1,21 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../core/clock.js';
 import { minimalSpawnEnv } from '../lambda-env.js';
 import { LogRouter } from '../log-router.js';
-import { ProcessHandle } from '../process-handle.js';
+import { ProcessHandle, type ProcessSandbox } from '../process-handle.js';
 import type { LogListener } from '../types.js';
 import { type ChildMessage, isChildMessage, type ParentMessage } from './protocol.js';
 
 /** The compiled bootstrap, next to this module in dist/. */
 export const BOOTSTRAP_PATH = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
 
+/** The package.json that makes the compiled bootstrap an ES module (nearest one above it). */
+function nearestPackageJson(from: string): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return file;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * What a sandboxed bootstrap needs to see besides the function's code: the compiled bootstrap's
+ * directory (it imports only its siblings at run time; its other imports are types) and the
+ * package.json that declares `"type": "module"`.
+ */
+export function bootstrapPaths(): string[] {
+  const dir = dirname(BOOTSTRAP_PATH);
+  const pkg = nearestPackageJson(dir);
+  return pkg ? [dir, pkg] : [dir];
+}
+
 export interface NodeProcessOptions {
   clock: Clock;
   /** The process's private tmp dir is created under this directory. */
   tmpRoot: string;
   onUnattributedLog?: LogListener;
+  /**
+   * Sandbox the process for one function (its code bound read-only). A sandboxed process is made
+   * for its function: it cannot be a generic process, since the code must be bound at spawn.
+   */
+  sandbox?: Omit<ProcessSandbox, 'runtimePaths'>;
 }
 
 /** Messages the owner of a process handles; logs and readiness are handled here. */
@@ -52,6 +78,7 @@ export class NodeProcess {
       ipc: true,
       router: this.router,
       tmpDir: this.tmpDir,
+      ...(options.sandbox ? { sandbox: { ...options.sandbox, runtimePaths: bootstrapPaths() } } : {}),
     });
     this.handle.child.on('message', (message: unknown) => this.#onMessage(message));
     this.handle.onExit(() => this.#resolveReady(false));

@@ -184,6 +184,18 @@ export class ProvidedInstance implements PooledInstance {
       ipc: false,
       router: this.#router,
       tmpDir: this.#tmpDir,
+      // The Runtime API server listens on the host's loopback, so a sandboxed `provided` function
+      // shares the host's network (no 'none' yet): see docs/runtimes.md, "Sandbox".
+      ...(this.#options.sandbox
+        ? {
+            sandbox: {
+              codeDir: spec.codeDir,
+              network: 'outbound' as const,
+              limits: this.#options.sandbox.limits,
+              runtimePaths: [],
+            },
+          }
+        : {}),
     });
     this.#handle = handle;
     this.#closed = handle.closed.then(() => this.#server.close());
