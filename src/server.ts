@@ -57,6 +57,12 @@ export interface GustOptions {
    * to start if bubblewrap cannot run. Default 'none'.
    */
   sandbox?: 'bwrap' | 'none';
+  /**
+   * Production mode: instances must run sandboxed (the sandbox defaults to 'bwrap'), and Gust refuses
+   * to start without one unless `allowUnsandboxed` says to accept plain processes.
+   */
+  production?: boolean;
+  allowUnsandboxed?: boolean;
   retention?: RetentionPolicy;
   /** Retry delays of queue deliveries: full jitter up to min(cap, base * 2^attempt). */
   backoff?: BackoffPolicy;
@@ -84,15 +90,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   const log = options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir);
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  if (options.sandbox === 'bwrap') {
-    const support = await detectSandbox();
-    if (!support.available) {
-      throw new GustError(
-        'ERR_SANDBOX_UNAVAILABLE',
-        `Sandboxed instances were asked for, but bubblewrap cannot run here: ${support.reason}. To fix it, ${SANDBOX_INSTALL_HINT}, or start without --sandbox.`,
-      );
-    }
-  }
+  const sandbox = await chooseSandbox(options, log);
   // DATA/tmp holds instance scratch folders and deploy staging: nothing in it outlives the process
   // that made it, so what a crash (kill -9) left behind is cleared here.
   await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
@@ -114,7 +112,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     dataDir,
     ...(options.genericPoolSize !== undefined ? { genericPoolSize: options.genericPoolSize } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-    ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
+    sandbox,
   });
   const recorder = createRecorder({
     store,
@@ -196,6 +194,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     ids,
     version: await packageVersion(),
     storeKind: 'sqlite',
+    sandbox,
     config: { host: options.host, port: options.port, tmpDir: join(dataDir, 'tmp') },
     extensions: [
       scheduleApi(scheduler),
@@ -257,6 +256,40 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * Decides whether instances run in the bubblewrap sandbox. Outside production the sandbox is opt-in
+ * and its absence is announced loudly; in production it is required unless explicitly waived.
+ */
+async function chooseSandbox(options: GustOptions, log: (line: string) => void): Promise<'bwrap' | 'none'> {
+  let sandbox = options.sandbox ?? (options.production ? 'bwrap' : 'none');
+  if (sandbox === 'bwrap') {
+    const support = await detectSandbox();
+    if (!support.available) {
+      if (!(options.production && options.allowUnsandboxed)) {
+        throw new GustError(
+          'ERR_SANDBOX_UNAVAILABLE',
+          `Sandboxed instances were asked for, but bubblewrap cannot run here: ${support.reason}. To fix it, ${SANDBOX_INSTALL_HINT}${options.production ? ', or pass --allow-unsandboxed to run production without a sandbox' : ', or start without --sandbox'}.`,
+        );
+      }
+      log(`gust: bubblewrap cannot run here (${support.reason}); --allow-unsandboxed was given.`);
+      sandbox = 'none';
+    }
+  }
+  if (sandbox === 'none') {
+    if (options.production && !options.allowUnsandboxed) {
+      throw new GustError(
+        'ERR_SANDBOX_REQUIRED',
+        'Production mode runs function instances in a sandbox: start with --sandbox (bubblewrap), or pass --allow-unsandboxed to accept plain processes.',
+      );
+    }
+    log(
+      'gust: WARNING: function instances are NOT sandboxed. They run as ordinary processes with your user and can read ' +
+        "Gust's data directory; do not run untrusted code. Start with --sandbox to isolate them (docs/runtimes.md).",
+    );
+  }
+  return sandbox;
 }
 
 /**

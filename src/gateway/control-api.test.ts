@@ -81,6 +81,7 @@ describe('control API', () => {
       version: '0.1.0',
       uptimeMs: 1234,
       store: 'sqlite',
+      sandbox: 'none',
     });
     assert.ok(response.headers.get('x-request-id'));
   });

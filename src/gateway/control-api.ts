@@ -20,6 +20,8 @@ export interface ControlApiDeps {
   clock: Clock;
   version: string;
   storeKind: string;
+  /** How instances are isolated, reported by /health. */
+  sandbox?: string;
   tmpDir: string;
   maxDeployBytes: number;
   /** When the gateway started (clock.now()), for uptimeMs. */
@@ -84,6 +86,7 @@ export function createControlApi(
         version: deps.version,
         uptimeMs: Math.max(0, deps.clock.now() - deps.startedAt()),
         store: deps.storeKind,
+        sandbox: deps.sandbox ?? 'none',
       },
       ctx.requestId,
     );

@@ -67,6 +67,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     clock: deps.clock,
     version: deps.version,
     storeKind: deps.storeKind,
+    ...(deps.sandbox !== undefined ? { sandbox: deps.sandbox } : {}),
     tmpDir: config.tmpDir,
     maxDeployBytes: config.maxDeployBytes,
     startedAt: () => startedAt,

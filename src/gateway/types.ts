@@ -37,6 +37,8 @@ export interface GatewayDeps {
   version: string;
   /** Which store backs this server ("sqlite", "postgres"), reported by /_gust/v1/health. */
   storeKind: string;
+  /** How instances are isolated ('bwrap' or 'none'), reported by /_gust/v1/health. */
+  sandbox?: string;
   config: GatewayConfig;
   /** What other capabilities (queues, events, schedules) add to the HTTP API. */
   extensions?: readonly GatewayExtension[];

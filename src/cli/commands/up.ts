@@ -37,6 +37,8 @@ interface UpOptions {
   retryBase?: number;
   retryCap?: number;
   sandbox?: boolean;
+  production?: boolean;
+  allowUnsandboxed?: boolean;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -61,6 +63,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
       '--sandbox',
       'run every function instance in a bubblewrap sandbox (refuses to start without bwrap)',
     )
+    .option('--production', 'production mode: instances must be sandboxed (implies --sandbox)')
+    .option('--allow-unsandboxed', 'with --production: run without a sandbox where bubblewrap cannot run')
     .action(async (dir: string | undefined, options: UpOptions) => {
       const appDir = resolve(ctx.cwd, dir ?? '.');
       // An explicit folder must be an app; the current folder without gust.yaml starts Gust empty.
@@ -83,6 +87,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;
       if (options.prewarm !== undefined) gustOptions.genericPoolSize = options.prewarm;
       if (options.sandbox === true) gustOptions.sandbox = 'bwrap';
+      if (options.production === true) gustOptions.production = true;
+      if (options.allowUnsandboxed === true) gustOptions.allowUnsandboxed = true;
       if (options.retryBase !== undefined || options.retryCap !== undefined) {
         gustOptions.backoff = {
           baseMs: Math.round((options.retryBase ?? 1) * 1000),

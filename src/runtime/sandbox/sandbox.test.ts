@@ -242,6 +242,8 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     assert.equal(connections, 0);
     const { result: allowed } = await run(hostile, { action: 'connect', port });
     assert.equal(allowed.ok, true);
+    // The client's connect completes before the listener's 'connection' event has run.
+    await waitFor(() => connections === 1, 'the listener to see the connection');
     assert.equal(connections, 1);
   });
 
