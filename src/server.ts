@@ -151,26 +151,12 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   });
   registry.addDeployHook(unavailableFeatures);
   registry.addDeployHook(queueDeployHook(queues));
-  const eventBus = createEventBus({
-    store,
-    queues,
-    registry,
-    clock,
-    region: REGION,
-    accountId: ACCOUNT_ID,
-    log,
-  });
+  // What the delivery capabilities (bus, scheduler) all need.
+  const deliveryDeps = { store, queues, registry, clock, region: REGION, accountId: ACCOUNT_ID, log };
+  const eventBus = createEventBus(deliveryDeps);
   registry.addDeployHook(ruleDeployHook(eventBus, store));
   registry.addDeployHook(scheduleDeployHook);
-  const scheduler = createScheduler({
-    store,
-    queues,
-    registry,
-    clock,
-    region: REGION,
-    accountId: ACCOUNT_ID,
-    log,
-  });
+  const scheduler = createScheduler(deliveryDeps);
   asyncDelivery = createAsyncDelivery({
     // `bus:` destinations publish the destination record as an event.
     publish: async (bus, entry) => {

@@ -1,4 +1,5 @@
 import type { LambdaErrorPayload } from '../core/types.js';
+import type { InvokeOutcome } from './types.js';
 
 /** Largest response a function may return (Lambda's synchronous limit, 6 MB). */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -61,5 +62,32 @@ export function initTimeoutError(timeoutMs: number): LambdaErrorPayload {
   return {
     errorType: 'Runtime.InitTimeout',
     errorMessage: `Error: Init phase timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+  };
+}
+
+/**
+ * The outcome of invoking an instance that cannot take the call: dead (fatal, with its exit) or
+ * already busy (one invocation at a time). Shared by every instance type.
+ */
+export function unavailableOutcome(
+  requestId: string,
+  state: { alive: boolean; exit: ProcessExit | null; killReason: string | undefined },
+): InvokeOutcome {
+  if (!state.alive) {
+    return {
+      ok: false,
+      fatal: true,
+      error: exitError(requestId, state.exit ?? KILLED, state.killReason),
+      maxMemoryUsedMB: null,
+    };
+  }
+  return {
+    ok: false,
+    fatal: false,
+    error: {
+      errorType: 'Runtime.InstanceBusy',
+      errorMessage: 'The instance is already running an invocation',
+    },
+    maxMemoryUsedMB: null,
   };
 }

@@ -8,6 +8,7 @@ import {
   MAX_RESPONSE_BYTES,
   type ProcessExit,
   responseTooLarge,
+  unavailableOutcome,
 } from '../lambda-errors.js';
 import { kbToMB, type MemoryWatch, watchMemory } from '../memory-monitor.js';
 import type { InitOutcome, InitRequest, InstanceOptions, PooledInstance } from '../pooled-instance.js';
@@ -84,25 +85,11 @@ export class NodeInstance implements PooledInstance {
   }
 
   invoke(request: InvokeRequest, onLog: LogListener): Promise<InvokeOutcome> {
-    if (!this.alive) {
-      const exit = this.#proc.handle.exit ?? KILLED;
-      return Promise.resolve({
-        ok: false,
-        fatal: true,
-        error: exitError(request.requestId, exit, this.#killReason),
-        maxMemoryUsedMB: null,
-      });
-    }
-    if (this.#pending || this.#init) {
-      return Promise.resolve({
-        ok: false,
-        fatal: false,
-        error: {
-          errorType: 'Runtime.InstanceBusy',
-          errorMessage: 'The instance is already running an invocation',
-        },
-        maxMemoryUsedMB: null,
-      });
+    if (!this.alive || this.#pending || this.#init) {
+      const exit = this.#proc.handle.exit;
+      return Promise.resolve(
+        unavailableOutcome(request.requestId, { alive: this.alive, exit, killReason: this.#killReason }),
+      );
     }
     this.#proc.router.attach(onLog);
     return new Promise((resolve) => {

@@ -5,7 +5,13 @@ import type { TimerHandle } from '../../core/clock.js';
 import type { LambdaErrorPayload } from '../../core/types.js';
 import { decodeClientContext } from '../client-context.js';
 import { buildLambdaEnv, newLogStreamName } from '../lambda-env.js';
-import { exitError, initTimeoutError, KILLED, type ProcessExit } from '../lambda-errors.js';
+import {
+  exitError,
+  initTimeoutError,
+  KILLED,
+  type ProcessExit,
+  unavailableOutcome,
+} from '../lambda-errors.js';
 import { LogRouter } from '../log-router.js';
 import { kbToMB, type MemoryWatch, readPeakRssKB, watchMemory } from '../memory-monitor.js';
 import type { InitOutcome, InitRequest, InstanceOptions, PooledInstance } from '../pooled-instance.js';
@@ -106,21 +112,11 @@ export class ProvidedInstance implements PooledInstance {
   }
 
   invoke(request: InvokeRequest, onLog: LogListener): Promise<InvokeOutcome> {
-    if (!this.alive) {
-      const exit = this.#handle?.exit ?? KILLED;
-      const error = exitError(request.requestId, exit, this.#killReason);
-      return Promise.resolve({ ok: false, fatal: true, error, maxMemoryUsedMB: null });
-    }
-    if (this.#pending || this.#init) {
-      return Promise.resolve({
-        ok: false,
-        fatal: false,
-        error: {
-          errorType: 'Runtime.InstanceBusy',
-          errorMessage: 'The instance is already running an invocation',
-        },
-        maxMemoryUsedMB: null,
-      });
+    if (!this.alive || this.#pending || this.#init) {
+      const exit = this.#handle?.exit ?? null;
+      return Promise.resolve(
+        unavailableOutcome(request.requestId, { alive: this.alive, exit, killReason: this.#killReason }),
+      );
     }
     this.#router.attach(onLog);
     return new Promise((resolve) => {
