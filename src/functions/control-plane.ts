@@ -60,6 +60,8 @@ export interface FunctionRegistry {
   deployDirectory(dir: string): Promise<DeployReport>;
   /** Resolves name + qualifier. Throws ERR_FUNCTION_NOT_FOUND / ERR_VERSION_NOT_FOUND / ERR_INVALID_QUALIFIER. */
   resolve(name: string, qualifier?: string): ResolvedVersion;
+  /** Versions that can still be invoked ($LATEST's and every published one), from memory. */
+  liveVersionIds(name: string): string[];
   /** Absolute path of a version's code. */
   codeDir(version: FunctionVersion): string;
   list(): FunctionSummary[];

@@ -123,6 +123,11 @@ describe('function registry', () => {
       'two',
     );
     assert.equal((await registry.publish('hello')).number, 2);
+    assert.deepEqual(
+      new Set(registry.liveVersionIds('hello')),
+      new Set([one.version.versionId, registry.resolve('hello').version.versionId]),
+      'the live versions are $LATEST and the published ones',
+    );
   });
 
   it('answers unknown functions, versions and malformed qualifiers with distinct errors', async () => {

@@ -187,6 +187,12 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
       );
     },
 
+    liveVersionIds(name) {
+      const entry = entries.get(name);
+      if (!entry) return [];
+      return [...new Set([entry.latest.versionId, ...[...entry.published.values()].map((p) => p.versionId)])];
+    },
+
     codeDir: (version) => deps.code.path(version.codeHash),
 
     list() {

@@ -186,6 +186,11 @@ export class FakeRegistry implements FunctionRegistry {
 
   addDeployHook(): void {}
 
+  liveVersionIds(name: string): string[] {
+    const fn = this.functions.get(name);
+    return fn ? [fn.latestVersionId] : [];
+  }
+
   #require(name: string): FunctionSummary {
     const fn = this.functions.get(name);
     if (!fn) throw new GustError('ERR_FUNCTION_NOT_FOUND', `Function '${name}' does not exist.`);

@@ -63,6 +63,7 @@ function fakeRegistry(versions: FunctionVersion[]): FunctionRegistry {
     routes: () => [],
     onChange: () => () => {},
     addDeployHook: () => {},
+    liveVersionIds: (name) => [byName.get(name)?.versionId ?? ''].filter(Boolean),
   };
 }
 

@@ -101,19 +101,7 @@ export function createInvoker(deps: InvokerDeps): Invoker {
     limiter.setReservations(reservations);
     for (const name of knownFunctions) if (!current.has(name)) deps.pool.retire(name, []);
     knownFunctions = current;
-    void retireOldVersions(functions.map((f) => f.name));
-  };
-
-  const retireOldVersions = async (names: string[]) => {
-    for (const name of names) {
-      try {
-        const detail = await deps.registry.get(name);
-        const keep = new Set([detail.latestVersionId, ...detail.published.map((p) => p.versionId)]);
-        deps.pool.retire(name, [...keep]);
-      } catch {
-        // Deleted meanwhile: the next sync retires it.
-      }
-    }
+    for (const fn of functions) deps.pool.retire(fn.name, deps.registry.liveVersionIds(fn.name));
   };
 
   const runSync = async (
