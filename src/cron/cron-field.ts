@@ -117,3 +117,21 @@ export function translateDayOfMonthSpecial(text: string, spec: FieldSpec, fail: 
   }
   return null;
 }
+
+/** Day of month and month read the same in AWS cron and standard crontab. */
+export const DAY_OF_MONTH: FieldSpec = {
+  name: 'day-of-month',
+  min: 1,
+  max: 31,
+  steps: true,
+  allowed: '1-31 with , - * ? / L W',
+};
+
+export const MONTH: FieldSpec = {
+  name: 'month',
+  min: 1,
+  max: 12,
+  names: MONTH_NAMES,
+  steps: true,
+  allowed: '1-12 or JAN-DEC with , - * /',
+};

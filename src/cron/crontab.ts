@@ -1,6 +1,7 @@
 import {
+  DAY_OF_MONTH,
   type FieldSpec,
-  MONTH_NAMES,
+  MONTH,
   readValue,
   translateDayOfMonthSpecial,
   translateList,
@@ -52,21 +53,6 @@ const DAY_NAMES: Readonly<Record<string, number>> = {
 const SECOND: FieldSpec = { name: 'second', min: 0, max: 59, steps: true, allowed: '0-59 with , - * /' };
 const MINUTE: FieldSpec = { name: 'minute', min: 0, max: 59, steps: true, allowed: '0-59 with , - * /' };
 const HOUR: FieldSpec = { name: 'hour', min: 0, max: 23, steps: true, allowed: '0-23 with , - * /' };
-const DAY_OF_MONTH: FieldSpec = {
-  name: 'day-of-month',
-  min: 1,
-  max: 31,
-  steps: true,
-  allowed: '1-31 with , - * ? / L W',
-};
-const MONTH: FieldSpec = {
-  name: 'month',
-  min: 1,
-  max: 12,
-  names: MONTH_NAMES,
-  steps: true,
-  allowed: '1-12 or JAN-DEC with , - * /',
-};
 const DAY_OF_WEEK: FieldSpec = {
   name: 'day-of-week',
   min: 0,
