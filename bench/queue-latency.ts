@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BENCH_AUTH, BENCH_KEY } from './lib/auth.js';
 import { type BenchContext, subDir } from './lib/context.js';
 import { singleConnectionAgent } from './lib/http.js';
 import type { BenchRow } from './lib/rows.js';
@@ -33,13 +34,13 @@ export async function runQueueLatencyBench(ctx: BenchContext): Promise<BenchRow[
   const sdk = new SQSClient({
     endpoint: server.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'gust', secretAccessKey: 'gust' },
+    credentials: BENCH_KEY,
     requestHandler: { httpAgent: sdkAgent },
   });
   try {
     const created = await fetch(`${server.url}/_gust/v1/queues`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...BENCH_AUTH, 'content-type': 'application/json' },
       body: JSON.stringify({ name: QUEUE }),
     });
     if (created.status !== 201)

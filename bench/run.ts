@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runColdStartBench } from './cold-start.js';
 import { runDeployMemoryBench } from './deploy-memory.js';
 import { runLatencyBench } from './latency.js';
+import { useBenchCredentials } from './lib/auth.js';
 import { killAllChildrenNow } from './lib/child.js';
 import type { BenchContext } from './lib/context.js';
 import { startHelloTargets } from './lib/hello-targets.js';
@@ -31,6 +32,7 @@ const started = performance.now();
 const machine = machineInfo();
 const quick = process.env.GUST_BENCH_QUICK === '1';
 const workDir = await mkdtemp(join(tmpdir(), 'gust-bench-'));
+useBenchCredentials(join(workDir, 'cli-config'));
 process.on('exit', killAllChildrenNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -1,8 +1,17 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import {
+  credentialsPath as defaultCredentialsPath,
+  saveCredentials,
+} from './auth/access/credentials-file.js';
+import { createFunctionRoles, rolePoliciesDeployHook } from './auth/access/function-roles.js';
+import { type AccessControl, createAccessControl } from './auth/access/index.js';
+import type { CreatedKey } from './auth/access/key-admin.js';
+import { loadMasterKey } from './auth/secrets/master-key.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { GustError } from './core/errors.js';
 import { type IdSource, randomIds } from './core/ids.js';
+import type { RateLimitConfig } from './core/types.js';
 import { scheduleDeployHook } from './cron/deploy-schedules.js';
 import { scheduleApi } from './cron/schedule-api.js';
 import { createScheduler } from './cron/scheduler.js';
@@ -10,6 +19,7 @@ import { createEventsExtension } from './events/api/index.js';
 import { createEventBus, ruleDeployHook } from './events/bus/index.js';
 import { createLocalCodeStore } from './functions/code-store.js';
 import type { DeployReport, FunctionRegistry } from './functions/control-plane.js';
+import { networkIsolationHook } from './functions/network-isolation.js';
 import { createFunctionRegistry } from './functions/registry.js';
 import { unavailableFeatures } from './functions/unavailable-features.js';
 import { createGateway } from './gateway/gateway.js';
@@ -25,6 +35,9 @@ import { createQueueService } from './queue/queue-service.js';
 import { createInstancePool } from './runtime/pool.js';
 import { detectSandbox, SANDBOX_INSTALL_HINT } from './runtime/sandbox/bwrap.js';
 import type { InstancePool } from './runtime/types.js';
+import { environmentResolver, secretsDeployHook } from './secrets/secret-references.js';
+import { createSecretsExtension } from './secrets/secrets-extension.js';
+import { createSecretsService } from './secrets/secrets-service.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -68,6 +81,18 @@ export interface GustOptions {
   backoff?: BackoffPolicy;
   /** Where the server's own messages go (default: stderr). */
   logger?: (line: string) => void;
+  /**
+   * Environment read at start: GUST_MASTER_KEY, GUST_BOOTSTRAP_ACCESS_KEY_ID and
+   * GUST_BOOTSTRAP_SECRET_ACCESS_KEY (default: process.env).
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the admin key created on first start is saved for the CLI (`gust up` passes
+   * ~/.config/gust/credentials.json or $GUST_CONFIG_DIR's). Absent: it is only printed.
+   */
+  credentialsFile?: string;
+  /** Requests per second (token bucket) each API key may make; absent: no per-key limit. */
+  keyRateLimit?: RateLimitConfig;
   clock?: Clock;
   ids?: IdSource;
 }
@@ -77,11 +102,19 @@ export interface RunningGust {
   port: number;
   /** The result of deploying appDir at start, or null without one. */
   deployReport: DeployReport | null;
+  /** The admin key this start created (first start of a data directory), with its secret. */
+  bootstrapKey: CreatedKey | null;
   /** Deploys appDir again (for --watch). */
   redeploy(): Promise<DeployReport>;
   stop(): Promise<void>;
   /** The wired capabilities, for tests and benchmarks that drive them in-process. */
-  readonly parts: { store: Store; registry: FunctionRegistry; invoker: Invoker; pool: InstancePool };
+  readonly parts: {
+    store: Store;
+    registry: FunctionRegistry;
+    invoker: Invoker;
+    pool: InstancePool;
+    access: AccessControl;
+  };
 }
 
 export async function startGust(options: GustOptions): Promise<RunningGust> {
@@ -96,8 +129,18 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
   await mkdir(join(dataDir, 'tmp'), { recursive: true });
 
+  const env = options.env ?? process.env;
+  const masterKey = await loadMasterKey({ dataDir, env });
   const store = createSqliteStore({ path: join(dataDir, 'gust.db') });
   await store.migrate();
+  const secrets = createSecretsService({
+    store,
+    masterKey,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    log,
+  });
   const registry = createFunctionRegistry({
     store,
     code: createLocalCodeStore(join(dataDir, 'code')),
@@ -106,6 +149,14 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     excludeFromCode: [dataDir],
   });
   await registry.load();
+  const access: AccessControl = createAccessControl({
+    store,
+    masterKey,
+    clock,
+    functionRole: createFunctionRoles(registry),
+    log,
+  });
+  registry.addDeployHook(rolePoliciesDeployHook(access.policySet));
 
   const pool = createInstancePool({
     clock,
@@ -133,7 +184,18 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     maxConcurrency,
     region: REGION,
     accountId: ACCOUNT_ID,
-    platformEnvironment: () => platformEnvironment,
+    platformEnvironment: (functionName) => {
+      const credentials = access.functionCredentials(functionName);
+      return {
+        ...platformEnvironment,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: credentials.sessionToken,
+      };
+    },
+    // `${secret:NAME}` in a function's environment, and secret values kept out of logs and errors.
+    resolveEnvironment: environmentResolver(secrets),
+    redact: secrets.redact,
     enqueueAsync: (job) => {
       if (!asyncDelivery) throw new Error('async delivery is not started');
       return asyncDelivery.enqueue(job);
@@ -150,7 +212,9 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     backoff,
   });
   registry.addDeployHook(unavailableFeatures);
+  registry.addDeployHook(networkIsolationHook(sandbox, log));
   registry.addDeployHook(queueDeployHook(queues));
+  registry.addDeployHook(secretsDeployHook(secrets));
   // What the delivery capabilities (bus, scheduler) all need.
   const deliveryDeps = { store, queues, registry, clock, region: REGION, accountId: ACCOUNT_ID, log };
   const eventBus = createEventBus(deliveryDeps);
@@ -181,11 +245,19 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     version: await packageVersion(),
     storeKind: 'sqlite',
     sandbox,
-    config: { host: options.host, port: options.port, tmpDir: join(dataDir, 'tmp') },
+    config: {
+      host: options.host,
+      port: options.port,
+      tmpDir: join(dataDir, 'tmp'),
+      ...(options.keyRateLimit !== undefined ? { keyRateLimit: options.keyRateLimit } : {}),
+    },
+    access: { authenticator: access.authenticator, audit: access.audit },
     extensions: [
+      access.extension,
       scheduleApi(scheduler),
       createEventsExtension(eventBus, clock),
       createQueueExtension({ queues, registry, clock, region: REGION, accountId: ACCOUNT_ID }),
+      createSecretsExtension({ secrets, region: REGION, accountId: ACCOUNT_ID }),
     ],
   });
 
@@ -196,6 +268,15 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     // Bind first (answering 503 until ready) so that functions learn the platform's URL.
     const { url, port } = await gateway.listen();
     platformEnvironment = functionPlatformEnvironment(url);
+    access.start();
+    stops.unshift(() => access.stop());
+    const bootstrap = await access.bootstrap(env);
+    const bootstrapKey = bootstrap.created ? bootstrap.key : null;
+    if (bootstrap.created)
+      await announceAdminKey(bootstrap.key, bootstrap.source, url, options.credentialsFile, log);
+    // Before any instance starts: references in environments and redaction read from it.
+    await secrets.start();
+    stops.unshift(async () => secrets.stop());
     await pool.start();
     stops.unshift(() => pool.stop());
     recorder.start();
@@ -226,7 +307,8 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
       url,
       port,
       deployReport,
-      parts: { store, registry, invoker, pool },
+      bootstrapKey,
+      parts: { store, registry, invoker, pool, access },
       redeploy: () => {
         if (!options.appDir) throw new Error('redeploy() needs the appDir option');
         return registry.deployDirectory(options.appDir);
@@ -280,20 +362,58 @@ async function chooseSandbox(options: GustOptions, log: (line: string) => void):
 
 /**
  * What every function's environment gets from the platform: the endpoints of the AWS-compatible
- * APIs Gust speaks (the SDK reads AWS_ENDPOINT_URL_<SERVICE>), and placeholder credentials so the
- * SDK signs its requests. Gust does not check them yet; scoped per-function credentials replace them
- * with the security work. A function's own environment overrides any of these.
+ * APIs Gust speaks (the SDK reads AWS_ENDPOINT_URL_<SERVICE>). The invoker adds the short-lived
+ * credentials of the function's role. A function's own environment overrides any of these.
  */
 export function functionPlatformEnvironment(url: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_LAMBDA: url,
     AWS_ENDPOINT_URL_SQS: url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
-    AWS_ACCESS_KEY_ID: 'gust-local',
-    AWS_SECRET_ACCESS_KEY: 'gust-local',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
     GUST_ENDPOINT: url,
   };
 }
+
+/**
+ * Prints the first admin key once and, when Gust made it (not taken from the environment), saves it
+ * in the CLI's credentials file so `gust` commands work at once.
+ */
+async function announceAdminKey(
+  key: CreatedKey,
+  source: 'environment' | 'generated',
+  url: string,
+  credentialsFile: string | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  if (source === 'environment') {
+    log(
+      `gust: created the admin key ${key.accessKeyId} from GUST_BOOTSTRAP_ACCESS_KEY_ID / GUST_BOOTSTRAP_SECRET_ACCESS_KEY.`,
+    );
+    return;
+  }
+  const lines = [
+    'gust: created the first admin key. It is shown only this once; keep it safe:',
+    `  access key id:     ${key.accessKeyId}`,
+    `  secret access key: ${key.secretAccessKey}`,
+    `  bearer token:      ${key.bearerToken}`,
+  ];
+  if (credentialsFile !== undefined) {
+    try {
+      await saveCredentials(credentialsFile, url, {
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+      });
+      lines.push(`  saved for the gust CLI in ${credentialsFile} (mode 0600).`);
+    } catch (error) {
+      lines.push(`  could NOT be saved in ${credentialsFile}: ${(error as Error).message}`);
+    }
+  }
+  for (const line of lines) log(line);
+}
+
+/** The CLI credentials file `gust up` saves the first admin key in. */
+export { defaultCredentialsPath };
 
 async function runStops(stops: (() => Promise<void>)[], log: (line: string) => void): Promise<void> {
   for (const stop of stops) {

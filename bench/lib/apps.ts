@@ -16,6 +16,9 @@ export async function writeHelloApp(dir: string): Promise<void> {
     join(dir, 'gust.yaml'),
     [
       'service: bench-hello',
+      // Public: the benchmark measures the warm path, not authentication.
+      'provider:',
+      '  httpAuth: none',
       'functions:',
       '  hello:',
       '    runtime: nodejs20.x',
@@ -41,7 +44,7 @@ export interface ManyFunctionsOptions {
 /** Function `f{i}` (i from 0) behind `GET /f{i}`, answering `f{i}`. Returns the function names. */
 export async function writeManyFunctionsApp(dir: string, options: ManyFunctionsOptions): Promise<string[]> {
   const names = Array.from({ length: options.count }, (_, i) => `f${i}`);
-  const yaml = [`service: ${options.service}`, 'functions:'];
+  const yaml = [`service: ${options.service}`, 'provider:', '  httpAuth: none', 'functions:'];
   if (options.code === 'shared') {
     await mkdir(join(dir, 'shared'), { recursive: true });
     await writeFile(

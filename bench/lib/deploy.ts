@@ -1,4 +1,5 @@
 /** Deploying to a running Gust as `gust deploy` does: POST the packed app to /_gust/v1/deploy. */
+import { BENCH_AUTH } from './auth.js';
 
 export interface DeployResult {
   /** From sending the archive to receiving the report, in milliseconds. */
@@ -13,7 +14,7 @@ export async function postDeploy(url: string, archive: Buffer): Promise<DeployRe
   const start = performance.now();
   const res = await fetch(`${url}/_gust/v1/deploy`, {
     method: 'POST',
-    headers: { 'content-type': 'application/gzip' },
+    headers: { ...BENCH_AUTH, 'content-type': 'application/gzip' },
     body: archive,
   });
   const text = await res.text();

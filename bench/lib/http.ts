@@ -1,6 +1,7 @@
 /** Plain HTTP helpers: timed requests on a kept-alive connection, JSON reads, polling for health. */
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { BENCH_AUTH } from './auth.js';
 
 export interface TimedResponse {
   status: number;
@@ -50,7 +51,7 @@ export function timedRequest(
 }
 
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: BENCH_AUTH });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

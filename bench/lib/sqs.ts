@@ -4,6 +4,7 @@
  * API's queue stats.
  */
 import { Agent } from 'node:http';
+import { BENCH_AUTH } from './auth.js';
 import { getJson, type RequestBody, sleep, type TimedResponse, timedRequest } from './http.js';
 
 /** The account id in Gust's queue URLs and ARNs. */
@@ -17,6 +18,7 @@ export function queueUrl(baseUrl: string, queue: string): string {
 export function sqsRequest(operation: string, input: unknown): RequestBody {
   return {
     headers: {
+      ...BENCH_AUTH,
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': `AmazonSQS.${operation}`,
     },

@@ -26,6 +26,10 @@ export interface ClientOptions {
   endpoint: string;
   /** Replaces global fetch (tests). */
   fetch?: FetchFn;
+  /** The key sent as `Authorization: Bearer gust_<id>_<secret>` with every request. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Added to a 401 answer when no credentials were sent: where to get some. */
+  noCredentialsHint?: string;
 }
 
 export interface RequestOptions {
@@ -62,6 +66,10 @@ const CONTROL = '/_gust/v1';
 export function createClient(options: ClientOptions): GustClient {
   const endpoint = options.endpoint.replace(/\/+$/, '');
   const fetchFn = options.fetch ?? fetch;
+  const authorization =
+    options.credentials === undefined
+      ? undefined
+      : `Bearer gust_${options.credentials.accessKeyId}_${options.credentials.secretAccessKey}`;
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse> {
     const url = new URL(endpoint + path);
@@ -72,7 +80,9 @@ export function createClient(options: ClientOptions): GustClient {
     let text: string;
     try {
       const init: RequestInit = { method };
-      if (opts.headers !== undefined) init.headers = opts.headers;
+      const headers: Record<string, string> = { ...opts.headers };
+      if (authorization !== undefined) headers.authorization = authorization;
+      init.headers = headers;
       if (opts.body !== undefined) init.body = opts.body;
       response = await fetchFn(url, init);
       text = await response.text();
@@ -80,7 +90,14 @@ export function createClient(options: ClientOptions): GustClient {
       throw errorFromFetchFailure(error, endpoint);
     }
     if (response.status < 200 || response.status > 299) {
-      throw errorFromResponse(response.status, response.statusText, response.headers, text);
+      const error = errorFromResponse(response.status, response.statusText, response.headers, text);
+      if (response.status === 401 && authorization === undefined && options.noCredentialsHint !== undefined) {
+        throw new CliError(`${error.message} ${options.noCredentialsHint}`, {
+          status: 401,
+          ...(error.code !== undefined ? { code: error.code } : {}),
+        });
+      }
+      throw error;
     }
     return { status: response.status, headers: response.headers, text };
   }

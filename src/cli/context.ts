@@ -6,6 +6,7 @@
 import { usageError } from './cli-error.js';
 import { createClient, type GustClient } from './client.js';
 import type { StartGust } from './commands/up.js';
+import { noCredentialsHint, resolveCredentials } from './credentials.js';
 
 /** Anything with a `write(string)`: process.stdout, or an array-backed writer in tests. */
 export interface Writer {
@@ -92,7 +93,15 @@ export function createContext(io: CliIo, rawGlobals: () => RawGlobals): CliConte
     now: io.now ?? Date.now,
     startGust: io.startGust,
     globals,
-    client: () => createClient({ endpoint: globals().endpoint }),
+    client: () => {
+      const { endpoint } = globals();
+      const credentials = resolveCredentials(env, endpoint);
+      return createClient(
+        credentials === undefined
+          ? { endpoint, noCredentialsHint: noCredentialsHint(env, endpoint) }
+          : { endpoint, credentials },
+      );
+    },
     out: (line) => io.stdout.write(`${line}\n`),
     err: (line) => io.stderr.write(`${line}\n`),
     json: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),

@@ -8,16 +8,20 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, errorLine, issueLines } from './cli-error.js';
+import { registerAudit } from './commands/audit.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEvents } from './commands/events.js';
 import { registerFunctions } from './commands/functions.js';
 import { registerInvocations } from './commands/invocations.js';
 import { registerInvoke } from './commands/invoke.js';
+import { registerKeys } from './commands/keys.js';
 import { registerLogs } from './commands/logs.js';
 import { registerQueues } from './commands/queues.js';
 import { registerRules } from './commands/rules.js';
 import { registerSchedules } from './commands/schedules.js';
+import { registerSecrets } from './commands/secrets.js';
+import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import { type CliContext, type CliIo, createContext, DEFAULT_ENDPOINT } from './context.js';
 
@@ -76,6 +80,10 @@ function buildProgram(ctx: CliContext): Command {
   registerEvents(program, ctx);
   registerRules(program, ctx);
   registerSchedules(program, ctx);
+  registerSecrets(program, ctx);
+  registerKeys(program, ctx);
+  registerAudit(program, ctx);
+  registerStatus(program, ctx);
   return program;
 }
 

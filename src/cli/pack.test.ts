@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -74,6 +74,66 @@ describe('packApp', () => {
     assert.ok(names.length > 0);
     for (const name of names) {
       assert.ok(!name.startsWith('/') && !name.startsWith('./') && !name.split('/').includes('..'), name);
+    }
+  });
+});
+
+describe('packApp and symbolic links', () => {
+  let app: string;
+  let outside: string;
+  before(() => {
+    app = mkdtempSync(join(tmpdir(), 'gust-pack-links-'));
+    outside = mkdtempSync(join(tmpdir(), 'gust-pack-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET');
+    writeFileSync(join(app, 'gust.yaml'), 'service: shop\n');
+    mkdirSync(join(app, 'src'));
+    writeFileSync(join(app, 'src/hello.js'), 'export const handler = async () => 1;\n');
+  });
+  after(() => {
+    rmSync(app, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  test('keeps a link inside the folder as a link, without copying what it points to', async () => {
+    symlinkSync('hello.js', join(app, 'src/current.js'));
+    const file = join(outside, 'inside.tgz');
+    writeFileSync(file, await packApp(app));
+    const links: Array<[string, string]> = [];
+    list({
+      file,
+      sync: true,
+      onReadEntry: (e) => (e.type === 'SymbolicLink' ? links.push([e.path, e.linkpath ?? '']) : undefined),
+    });
+    assert.deepEqual(links, [['src/current.js', 'hello.js']]);
+    rmSync(join(app, 'src/current.js'));
+  });
+
+  test('refuses a link that points out of the folder, naming it, instead of following it', async () => {
+    symlinkSync(join(outside, 'secret.txt'), join(app, 'src/secret.txt'));
+    try {
+      await assert.rejects(packApp(app), (error: Error) => {
+        assert.match(error.message, /src\/secret\.txt is a symbolic link to .*secret\.txt, outside /);
+        assert.match(error.message, /Copy what it points to into the folder/);
+        return true;
+      });
+    } finally {
+      rmSync(join(app, 'src/secret.txt'));
+    }
+  });
+
+  test('refuses a relative link that climbs out, and one that leaves only through another link', async () => {
+    symlinkSync('../../', join(app, 'src/up'));
+    await assert.rejects(packApp(app), /src\/up is a symbolic link to \.\.\/\.\.\/, outside/);
+    rmSync(join(app, 'src/up'));
+    // Lexically inside (d/s/.. is d), but d/s is the app folder itself, so d/s/.. is its parent.
+    mkdirSync(join(app, 'd'));
+    symlinkSync('..', join(app, 'd/s'));
+    symlinkSync('d/s/..', join(app, 'a'));
+    try {
+      await assert.rejects(packApp(app), /a is a symbolic link to d\/s\/\.\., outside/);
+    } finally {
+      rmSync(join(app, 'a'));
+      rmSync(join(app, 'd'), { recursive: true });
     }
   });
 });

@@ -13,6 +13,56 @@ export interface HttpRouteConfig {
   path: string;
   /** Opt-in: an Idempotency-Key header is honoured for this long (seconds). */
   idempotencyTtlSec?: number;
+  /**
+   * Who may call the route. Absent means the default, `{ type: 'key' }` (a Gust API key allowed
+   * function:Invoke); it is left out then so that versions deployed before it existed keep their ids.
+   */
+  auth?: HttpAuthConfig;
+  /** CORS answered by the gateway (preflights and response headers). Absent: none. */
+  cors?: CorsConfig;
+  /** A token bucket shared by every caller of the route. Absent: no route limit. */
+  rateLimit?: RateLimitConfig;
+}
+
+/** How an HTTP route authenticates its callers (docs/http-events.md, "Who may call a route"). */
+export type HttpAuthConfig =
+  | { type: 'none' }
+  | { type: 'key' }
+  | JwtAuthConfig
+  | { type: 'authorizer'; function: string; identitySource: string[]; ttlSec: number };
+
+/** A JWT bearer token checked against an issuer's keys (API Gateway's JWT authorizer). */
+export interface JwtAuthConfig {
+  type: 'jwt';
+  issuer: string;
+  /** The token's `aud` must hold at least one of these. */
+  audience: string[];
+  /** Exactly one of jwksUrl, publicKey (PEM or JWK JSON) and secret (HMAC) is set. */
+  jwksUrl?: string;
+  publicKey?: string;
+  secret?: string;
+  /** Claims that must be present with exactly this value (or, for a list claim, contain it). */
+  requiredClaims?: Record<string, string | number | boolean>;
+  /** The token's `scope`/`scp` must hold at least one of these. */
+  scopes?: string[];
+}
+
+/** API Gateway HTTP API's CORS configuration, with its defaults applied. */
+export interface CorsConfig {
+  /** Origins allowed ('*' for any). */
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  /** Seconds a browser may cache a preflight answer. */
+  maxAgeSec?: number;
+  allowCredentials: boolean;
+}
+
+/** A token bucket: `rate` requests a second on average, bursts of up to `burst`. */
+export interface RateLimitConfig {
+  rate: number;
+  burst: number;
 }
 
 /** A queue feeding a function (an event source mapping). */
@@ -84,6 +134,29 @@ export interface FunctionConfig {
   async?: AsyncConfig;
   /** Opt-in for the Invoke API: an Idempotency-Key header is honoured for this long (seconds). */
   idempotencyTtlSec?: number;
+  /**
+   * 'none': the instance gets its own empty network namespace (enforced only when instances are
+   * sandboxed). Absent means 'outbound' (the host's network); it is left out then so that configurations
+   * deployed before the setting existed keep their version ids.
+   */
+  network?: 'none';
+  /**
+   * The role's inline statements: what the function may do through Gust's API with the credentials
+   * in its instance (AWS_ACCESS_KEY_ID, ...). Absent: nothing beyond what `policies` grant.
+   */
+  permissions?: RoleStatement[];
+  /** Named policies (built-in or saved) the role also carries. */
+  policies?: string[];
+}
+
+/** An IAM-style statement as declared (validated by src/auth/policy/document.ts). */
+export interface RoleStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
 }
 
 /** An immutable, deployed version of a function: its code and configuration, identified by hash. */
@@ -131,7 +204,16 @@ export interface ResolvedVersion {
   executedVersion: string;
 }
 
-export type Trigger = 'http' | 'invoke' | 'async' | 'queue' | 'event' | 'schedule' | 'workflow' | 'test';
+export type Trigger =
+  | 'http'
+  | 'authorizer'
+  | 'invoke'
+  | 'async'
+  | 'queue'
+  | 'event'
+  | 'schedule'
+  | 'workflow'
+  | 'test';
 
 export type InvocationStatus = 'success' | 'error' | 'timeout' | 'throttled';
 

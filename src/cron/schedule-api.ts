@@ -12,6 +12,7 @@ export function scheduleApi(scheduler: Pick<Scheduler, 'list'>): GatewayExtensio
       {
         method: 'GET',
         path: '/schedules',
+        authorize: { action: 'schedules:List', resource: () => 'gust:schedule:*' },
         handler: async (_req, res, ctx) => {
           sendJson(res, 200, { schedules: await scheduler.list() }, ctx.requestId);
         },

@@ -1,8 +1,11 @@
 import type {
+  CorsConfig,
   FunctionConfig,
   FunctionRecord,
   FunctionVersion,
+  HttpAuthConfig,
   PublishedVersion,
+  RateLimitConfig,
   ResolvedVersion,
 } from '../core/types.js';
 import type { Manifest } from './manifest.js';
@@ -14,6 +17,10 @@ export interface RouteEntry {
   /** Path template from the manifest: /users/{id}, /files/{proxy+}. */
   path: string;
   functionName: string;
+  /** Who may call it; absent: a Gust API key allowed function:Invoke (the default). */
+  auth?: HttpAuthConfig;
+  cors?: CorsConfig;
+  rateLimit?: RateLimitConfig;
 }
 
 export interface DeployedFunctionReport {
@@ -29,6 +36,11 @@ export interface DeployReport {
   functions: DeployedFunctionReport[];
   /** Functions of this service that the manifest no longer declares, and so were deleted. */
   removed: string[];
+  /**
+   * What the deploy accepted but this server cannot honour (for example `network: none` without a
+   * sandbox), one sentence each. Absent when there is nothing to say.
+   */
+  warnings?: string[];
 }
 
 export interface FunctionSummary extends FunctionRecord {
@@ -38,6 +50,10 @@ export interface FunctionSummary extends FunctionRecord {
 export interface FunctionDetail extends FunctionSummary {
   versions: FunctionVersion[];
   published: PublishedVersion[];
+}
+
+export interface DeployOptions {
+  authorize?(manifest: Manifest, removedFunctions: readonly string[]): void;
 }
 
 /**
@@ -56,8 +72,12 @@ export interface DeployHook {
 export interface FunctionRegistry {
   /** Loads every function from the store into memory. */
   load(): Promise<void>;
-  /** Deploys the app in `dir` (a folder with gust.yaml). Throws ERR_INVALID_MANIFEST / ERR_INVALID_CODE. */
-  deployDirectory(dir: string): Promise<DeployReport>;
+  /**
+   * Deploys the app in `dir` (a folder with gust.yaml). Throws ERR_INVALID_MANIFEST / ERR_INVALID_CODE.
+   * `authorize`, when given, sees what the deploy would change before anything is stored and throws
+   * to refuse it (the caller's rights: function:Deploy on each function, queue:Create, ...).
+   */
+  deployDirectory(dir: string, options?: DeployOptions): Promise<DeployReport>;
   /** Resolves name + qualifier. Throws ERR_FUNCTION_NOT_FOUND / ERR_VERSION_NOT_FOUND / ERR_INVALID_QUALIFIER. */
   resolve(name: string, qualifier?: string): ResolvedVersion;
   /** Versions that can still be invoked ($LATEST's and every published one), from memory. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cors, httpAuth, httpRouteOptions } from './http-options-schema.js';
 
 /**
  * The schema of gust.yaml. Its shape follows the Serverless Framework's serverless.yml so users
@@ -10,12 +11,15 @@ export const RUNTIMES = ['nodejs20.x', 'provided'] as const;
 export const MEMORY_MIN_MB = 128;
 export const MEMORY_MAX_MB = 10240;
 export const TIMEOUT_MAX_SEC = 900;
+/** `none`: the instance gets its own empty network namespace (sandboxed only); `outbound`: the host's. */
+export const NETWORK_MODES = ['none', 'outbound'] as const;
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
 
 const runtime = z.enum(RUNTIMES, { error: `expected one of ${RUNTIMES.join(', ')}` });
+const network = z.enum(NETWORK_MODES, { error: `expected one of ${NETWORK_MODES.join(', ')}` });
 const memory = z
   .number({ error: 'expected a number of megabytes' })
   .int({ error: 'expected a whole number of megabytes' })
@@ -87,7 +91,7 @@ const idempotency = z.union(
   { error: 'expected a time to live in seconds, or { ttl: seconds }' },
 );
 
-const httpEventObject = httpObject.extend({ idempotency: idempotency.optional() });
+const httpEventObject = httpObject.extend({ idempotency: idempotency.optional(), ...httpRouteOptions });
 
 const queueEvent = z.union(
   [
@@ -150,7 +154,11 @@ const event = z
   .strictObject(
     {
       http: z
-        .union([httpEventObject, httpEvent], { error: 'expected "METHOD /path" or { method, path }' })
+        // The string alternative only: httpEvent's own object form is the strict { method, path },
+        // which would win over httpEventObject's precise errors with "unknown field auth".
+        .union([httpEventObject, httpEvent.options[1]], {
+          error: 'expected "METHOD /path" or { method, path }',
+        })
         .optional(),
       queue: queueEvent.optional(),
       eventBridge: eventBridgeEvent.optional(),
@@ -167,6 +175,18 @@ const destination = z
   .regex(/^(function|queue|bus):[A-Za-z0-9_-]{1,80}$/, {
     error: 'expected function:NAME, queue:NAME or bus:NAME',
   });
+
+/**
+ * A function role's inline policy statements (IAM's Statement list); checked in full by the
+ * policy parser, which names the statement and field at fault.
+ */
+const permissions = z.array(z.unknown(), {
+  error: 'expected a list of policy statements ({ Effect, Action, Resource })',
+});
+const policyNames = z.array(
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'expected a policy name' }),
+  { error: 'expected a list of policy names' },
+);
 
 const functionSchema = z.strictObject(
   {
@@ -192,6 +212,9 @@ const functionSchema = z.strictObject(
       .strictObject({ onSuccess: destination.optional(), onFailure: destination.optional() })
       .optional(),
     idempotency: idempotency.optional(),
+    network: network.optional(),
+    permissions: permissions.optional(),
+    policies: policyNames.optional(),
   },
   { error: 'expected a function definition (a map with handler, runtime, ...)' },
 );
@@ -251,8 +274,16 @@ export const manifestSchema = z.strictObject(
           memorySize: memory.optional(),
           timeout: timeout.optional(),
           environment: environment.optional(),
+          network: network.optional(),
+          permissions: permissions.optional(),
+          policies: policyNames.optional(),
+          httpAuth: httpAuth.optional(),
+          cors: cors.optional(),
         },
-        { error: 'expected defaults for every function: runtime, memory, timeout, environment' },
+        {
+          error:
+            'expected defaults for every function: runtime, memory, timeout, environment, network, permissions, policies, httpAuth, cors',
+        },
       )
       .optional(),
     functions: z

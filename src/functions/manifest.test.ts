@@ -315,3 +315,65 @@ functions:
     ]);
   });
 });
+
+describe('manifest: function roles', () => {
+  it('merges provider and function permissions and policies into the configuration', () => {
+    const manifest = parseManifest(`
+service: shop
+provider:
+  permissions:
+    - { Effect: Allow, Action: events:Put, Resource: "gust:bus:default" }
+  policies: [invoke-only]
+functions:
+  checkout:
+    handler: a.h
+    permissions:
+      - Effect: Allow
+        Action: [queue:Get, queue:Send]
+        Resource: gust:queue:orders
+    policies: [read-only, invoke-only]
+  plain:
+    handler: a.h
+`);
+    const [checkout, plain] = manifest.functions;
+    assert.deepEqual(checkout?.config.permissions, [
+      { Effect: 'Allow', Action: ['events:Put'], Resource: ['gust:bus:default'] },
+      { Effect: 'Allow', Action: ['queue:Get', 'queue:Send'], Resource: ['gust:queue:orders'] },
+    ]);
+    assert.deepEqual(checkout?.config.policies, ['invoke-only', 'read-only']);
+    assert.deepEqual(plain?.config.policies, ['invoke-only']);
+  });
+
+  it('leaves a function without a role without the fields, so its version id is unchanged', () => {
+    const manifest = parseManifest('service: shop\nfunctions:\n  a:\n    handler: a.h\n');
+    assert.equal('permissions' in (manifest.functions[0]?.config ?? {}), false);
+    assert.equal('policies' in (manifest.functions[0]?.config ?? {}), false);
+  });
+
+  it('names the statement and field of each bad permission, with a suggestion', () => {
+    const issues = issuesOf(`
+service: shop
+functions:
+  checkout:
+    handler: a.h
+    permissions:
+      - { Effect: Allow, Action: queue:Sned, Resource: "gust:queue:x" }
+      - { Effect: Maybe, Action: queue:Send, Resource: "*" }
+`);
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['functions.checkout.permissions[0].Action', 'functions.checkout.permissions[1].Effect'],
+    );
+    assert.match(issues[0]?.message ?? '', /did you mean queue:Send/);
+  });
+
+  it('refuses a policy name that cannot be one', () => {
+    const issues = issuesOf(
+      'service: shop\nfunctions:\n  a:\n    handler: a.h\n    policies: ["not a name"]\n',
+    );
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['functions.a.policies.0'],
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { type PolicyIssue, type PolicyStatement, parsePolicy } from '../auth/policy/document.js';
 import { GustError } from '../core/errors.js';
 import type {
   AsyncConfig,
@@ -11,6 +12,7 @@ import type {
   QueueEventConfig,
   ScheduleConfig,
 } from '../core/types.js';
+import { applyRouteOptions, checkAuthorizers } from './http-options.js';
 import {
   MEMORY_MIN_MB,
   manifestSchema,
@@ -105,8 +107,20 @@ export function parseManifest(text: string, file = 'gust.yaml'): Manifest {
   if (!isMap(doc.contents)) {
     throw manifestError(file, [{ path: '', message: 'expected a map with service and functions' }]);
   }
-  const parsed = manifestSchema.safeParse(doc.toJS(), { reportInput: true });
-  if (!parsed.success) throw manifestError(file, parsed.error.issues.map(describeIssue));
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // yaml refuses documents whose aliases expand without bound ("billion laughs"): a client's
+    // mistake, not a server failure.
+    throw manifestError(file, [{ path: '', message: (error as Error).message }]);
+  }
+  const parsed = manifestSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success)
+    throw manifestError(
+      file,
+      parsed.error.issues.flatMap((i) => describeIssue(i)),
+    );
 
   const { service, provider = {}, functions } = parsed.data;
   const issues: ManifestIssue[] = [];
@@ -119,6 +133,7 @@ export function parseManifest(text: string, file = 'gust.yaml'): Manifest {
   const queues = toQueues(parsed.data.queues ?? {});
   const rules = toRules(parsed.data.rules ?? {});
   checkReferences(result, queues, rules, issues);
+  checkAuthorizers(result, issues);
   if (issues.length > 0) throw manifestError(file, issues);
   return { service, file, functions: result, queues, rules };
 }
@@ -162,6 +177,7 @@ function toConfig(
         const route: HttpRouteConfig = { method: event.http.method, path: event.http.path };
         const ttl = 'idempotency' in event.http ? ttlOf(event.http.idempotency) : undefined;
         if (ttl !== undefined) route.idempotencyTtlSec = ttl;
+        applyRouteOptions(route, event.http, provider, `${where}.http`, issues);
         routes.push(route);
       }
     } else if (event.queue !== undefined) {
@@ -220,6 +236,16 @@ function toConfig(
   if (reserved !== undefined) config.reservedConcurrency = reserved;
   if (provisioned !== undefined && provisioned > 0) config.provisionedConcurrency = provisioned;
   if (fn.description !== undefined) config.description = fn.description;
+  // 'outbound' is the default and is not stored, so it does not change the version id.
+  if ((fn.network ?? provider.network) === 'none') config.network = 'none';
+  // The role: what the function may do through Gust's API with its instance's credentials.
+  const permissions = [...(provider.permissions ?? []), ...(fn.permissions ?? [])];
+  if (permissions.length > 0) {
+    const checked = checkPermissions(permissions, `${at}.permissions`, issues);
+    if (checked !== undefined) config.permissions = checked;
+  }
+  const policies = [...new Set([...(provider.policies ?? []), ...(fn.policies ?? [])])];
+  if (policies.length > 0) config.policies = policies;
   return config;
 }
 
@@ -378,8 +404,26 @@ export function normaliseTemplate(path: string): string {
   return path.replace(/\{[^}]+\+\}/g, '{+}').replace(/\{[^}+]+\}/g, '{}');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ManifestIssue {
-  const path = issue.path.map(String).join('.');
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): ManifestIssue[] {
+  const at = [...prefix, ...issue.path];
+  // A union reports only its own message; when one alternative got past the type check (an object
+  // form with a wrong field), that alternative's issues say what is wrong far better.
+  if (issue.code === 'invalid_union') {
+    const branch = closestBranch(issue.errors);
+    if (branch !== undefined) return branch.flatMap((i) => describeIssue(i, at));
+  }
+  return [describeOne(issue, at.map(String).join('.'))];
+}
+
+/** The alternative of a union whose issues go deepest (not merely "wrong type"), if any. */
+function closestBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const typeOnly = (i: z.core.$ZodIssue) =>
+    i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
+  const candidates = branches.filter((b) => b.length > 0 && !b.every(typeOnly));
+  return candidates.find((b) => b.some((i) => i.path.length > 0)) ?? candidates[0];
+}
+
+function describeOne(issue: z.core.$ZodIssue, path: string): ManifestIssue {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}` };
@@ -394,4 +438,26 @@ function manifestError(file: string, issues: ManifestIssue[]): GustError {
   const message =
     lines.length === 1 ? (lines[0] ?? '') : `${file} has ${lines.length} problems:\n  ${lines.join('\n  ')}`;
   return new GustError('ERR_INVALID_MANIFEST', message, { details: { file, issues } });
+}
+
+/** Validates a role's statements as a policy document; problems become manifest issues under `at`. */
+function checkPermissions(
+  statements: unknown[],
+  at: string,
+  issues: ManifestIssue[],
+): PolicyStatement[] | undefined {
+  try {
+    return parsePolicy({ Version: '2012-10-17', Statement: statements }).Statement;
+  } catch (error) {
+    const found = (error as GustError).details?.issues as PolicyIssue[] | undefined;
+    for (const issue of found ?? [{ path: '', message: (error as Error).message }]) {
+      // The parser's paths start at Statement[i]; the manifest's list is the Statement list.
+      const path = issue.path.replace(/^Statement\[(\d+)\]/, '[$1]').replace(/^Statement/, '');
+      issues.push({
+        path: `${at}${path.startsWith('[') || path === '' ? '' : '.'}${path}`,
+        message: issue.message,
+      });
+    }
+    return undefined;
+  }
 }

@@ -3,7 +3,13 @@ import { access, constants, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
-import type { FunctionRecord, FunctionVersion, PublishedVersion, ResolvedVersion } from '../core/types.js';
+import type {
+  FunctionRecord,
+  FunctionVersion,
+  HttpRouteConfig,
+  PublishedVersion,
+  ResolvedVersion,
+} from '../core/types.js';
 import type { Store } from '../store/store.js';
 import type { CodeStore, StoredCode } from './code-store.js';
 import type {
@@ -55,7 +61,7 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
 
   const changed = () => {
     routes = [...entries.values()].flatMap((e) =>
-      e.latest.config.routes.map((r) => ({ method: r.method, path: r.path, functionName: e.record.name })),
+      e.latest.config.routes.map((r) => routeEntry(r, e.record.name)),
     );
     for (const listener of listeners) listener();
   };
@@ -95,9 +101,16 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
       changed();
     },
 
-    deployDirectory(dir) {
+    deployDirectory(dir, options) {
       return serialise(async () => {
         const manifest = await readManifest(dir);
+        if (options?.authorize !== undefined) {
+          const declaredNames = new Set(manifest.functions.map((f) => f.name));
+          const removed = [...entries.values()]
+            .filter((e) => e.record.service === manifest.service && !declaredNames.has(e.record.name))
+            .map((e) => e.record.name);
+          options.authorize(manifest, removed);
+        }
         const prepared = await prepare(manifest, dir, deps);
         checkAgainstOtherServices(manifest, prepared, entries, deps.maxConcurrency);
         for (const hook of hooks) await hook.check?.(manifest);
@@ -400,4 +413,13 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** A route as the gateway serves it: where it goes, and how it is guarded (auth, CORS, limits). */
+function routeEntry(route: HttpRouteConfig, functionName: string): RouteEntry {
+  const entry: RouteEntry = { method: route.method, path: route.path, functionName };
+  if (route.auth !== undefined) entry.auth = route.auth;
+  if (route.cors !== undefined) entry.cors = route.cors;
+  if (route.rateLimit !== undefined) entry.rateLimit = route.rateLimit;
+  return entry;
 }

@@ -23,10 +23,18 @@ export interface HttpApiEvent {
     stage: string;
     time: string;
     timeEpoch: number;
+    /** What the route's authorizer found: a JWT's claims and scopes, or a Lambda authorizer's context. */
+    authorizer?: HttpEventAuthorizer;
   };
   body?: string;
   pathParameters?: Record<string, string>;
   isBase64Encoded: boolean;
+}
+
+/** requestContext.authorizer, as API Gateway fills it for JWT and Lambda authorizers. */
+export interface HttpEventAuthorizer {
+  jwt?: { claims: Record<string, string>; scopes: string[] | null };
+  lambda?: Record<string, unknown>;
 }
 
 /** What the gateway knows about one request, as plain data (so the mapping is testable without sockets). */
@@ -39,7 +47,7 @@ export interface HttpEventInput {
   /** Node's `req.rawHeaders`: names and values alternating, in arrival order. */
   rawHeaders: readonly string[];
   body: Buffer;
-  route: RouteMatch;
+  route: Pick<RouteMatch, 'routeKey' | 'pathParameters'> & Partial<RouteMatch>;
   requestId: string;
   /** The TCP peer address (IPv4-mapped IPv6 addresses already unwrapped). */
   sourceIp: string;

@@ -1,21 +1,38 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuditLog } from '../auth/access/audit-log.js';
+import type { Authenticator } from '../auth/access/authenticator.js';
+import type { Caller } from '../auth/access/caller.js';
+import { createRequestAuth } from '../auth/access/request-auth.js';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
 import type { FunctionSummary } from '../functions/control-plane.js';
 import type { InvokeOptions, Invoker } from '../invoker/types.js';
-import { buildHttpEvent } from './apigw-event.js';
+import { buildHttpEvent, type HttpApiEvent, type HttpEventAuthorizer } from './apigw-event.js';
 import { mapInvokeResult } from './apigw-response.js';
+import { dropFunctionCorsHeaders, isPreflight } from './cors.js';
 import type { Idempotency, Outcome } from './idempotency.js';
 import { idempotencyKey, requestFingerprint } from './idempotency-key.js';
 import { sendReplay } from './idempotent-outcome.js';
+import type { KeyRateLimit } from './key-rate-limit.js';
 import { hasNoBody, readBody } from './read-body.js';
+import { type RouteGuard, RouteGuards } from './route-guards.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import { send } from './send.js';
+import { rateLimited } from './token-bucket.js';
 import type { RequestContext } from './types.js';
+
+/** How app routes authenticate API keys, and where they report what they decided. */
+export interface AppRoutesAccess {
+  authenticator: Authenticator;
+  audit: Pick<AuditLog, 'record'>;
+  /** Called with credentials that were refused (the gateway audits the suspicious ones). */
+  authenticationFailed(error: unknown, ctx: RequestContext): void;
+}
 
 export interface AppRoutesDeps {
   invoker: Invoker;
   clock: Clock;
+  region: string;
   accountId: string;
   maxBodyBytes: number;
   /** The current route table (replaced whenever the registry changes). */
@@ -23,6 +40,9 @@ export interface AppRoutesDeps {
   /** The deployed functions ($LATEST configuration): where routes opt in to idempotency. */
   functions(): readonly FunctionSummary[];
   idempotency: Idempotency;
+  access: AppRoutesAccess;
+  /** The per-key rate limit, when the platform sets one. */
+  keyLimits?: KeyRateLimit | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -54,18 +74,24 @@ function idempotentRoutes(functions: readonly FunctionSummary[]): Map<string, Ro
   return policies;
 }
 
-function sourceIp(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
 
 /**
- * The warm path: match the route, read the body (no await when there is none), build the 2.0
- * event, invoke, map the result. Nothing here is rebuilt per request.
+ * The warm path: match the route, pass its guards (CORS, rate limit, auth), read the body (no
+ * await when there is none), build the 2.0 event, invoke, map the result. Nothing here is rebuilt
+ * per request: guards are compiled once per route table (route-guards.ts).
+ *
+ * Order, as API Gateway: a CORS preflight is answered before anything else (browsers send no
+ * credentials on one); then the route's rate limit (cheap, and it blunts credential guessing);
+ * then auth, before the body is read, so an unauthenticated client cannot make Gust buffer it.
  */
-export function createAppRoutes(
-  deps: AppRoutesDeps,
-): (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> {
+export function createAppRoutes(deps: AppRoutesDeps): Handler {
+  const guards = new RouteGuards({
+    invoker: deps.invoker,
+    clock: deps.clock,
+    region: deps.region,
+    accountId: deps.accountId,
+  });
   // Invariant: `policies` was built for `policiesOf`; both are rebuilt when the table is replaced.
   let policiesOf: RouteTable | undefined;
   let policies = new Map<string, RoutePolicy>();
@@ -77,28 +103,14 @@ export function createAppRoutes(
     return policies.get(`${route.functionName}\n${route.routeKey}`);
   };
 
-  return async (req, res, ctx) => {
-    const method = req.method ?? 'GET';
-    const table = deps.routes();
-    const route = table.match(method, ctx.path);
-    if (route === null) {
-      const allow = table.allowedMethods(ctx.path);
-      if (allow.length > 0) {
-        throw new GustError(
-          'ERR_METHOD_NOT_ALLOWED',
-          `${method} is not allowed on ${ctx.path}; allowed: ${allow.join(', ')}.`,
-          {
-            headers: { allow: allow.join(', ') },
-          },
-        );
-      }
-      throw new GustError('ERR_ROUTE_NOT_FOUND', `No route matches ${method} ${ctx.path}.`);
-    }
-    // The key is checked before the body is read: a malformed one fails fast.
-    const policy = req.headers['idempotency-key'] === undefined ? undefined : policyFor(table, route);
-    const key = policy === undefined ? undefined : idempotencyKey(req);
-    const body = hasNoBody(req) ? EMPTY : await readBody(req, deps.maxBodyBytes);
-    const event = buildHttpEvent({
+  const eventOf = (
+    req: IncomingMessage,
+    ctx: RequestContext,
+    method: string,
+    route: RouteMatch,
+    body: Buffer,
+  ): HttpApiEvent =>
+    buildHttpEvent({
       method,
       rawPath: ctx.path,
       rawQueryString: ctx.query,
@@ -106,11 +118,92 @@ export function createAppRoutes(
       body,
       route,
       requestId: ctx.requestId,
-      sourceIp: sourceIp(req),
+      sourceIp: ctx.sourceIp,
       localPort: req.socket.localPort ?? 0,
       timeEpoch: deps.clock.now(),
       accountId: deps.accountId,
     });
+
+  /** Answers a CORS preflight for a route with CORS; false when the request is not one of those. */
+  const preflight = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    table: RouteTable,
+  ): boolean => {
+    const requested = String(req.headers['access-control-request-method']).toUpperCase();
+    const target = table.match(requested, ctx.path);
+    if (target === null) return false;
+    const cors = guards.of(table, target.entry).cors;
+    if (cors === undefined) return false;
+    const headers = cors.preflight(
+      req.headers.origin,
+      requested,
+      req.headers['access-control-request-headers'],
+    );
+    send(res, 204, headers ?? {}, null, ctx.requestId);
+    return true;
+  };
+
+  /** A `key` route: the caller's API key must allow function:Invoke on the route's function. */
+  const withKey = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    method: string,
+    route: RouteMatch,
+    guard: RouteGuard,
+  ): Promise<void> => {
+    let caller: Caller;
+    try {
+      caller = await deps.access.authenticator.authenticate(req, ctx, deps.maxBodyBytes);
+    } catch (error) {
+      deps.access.authenticationFailed(error, ctx);
+      throw error;
+    }
+    const auth = createRequestAuth(caller, {
+      requestId: ctx.requestId,
+      sourceIp: ctx.sourceIp,
+      now: () => deps.clock.now(),
+    });
+    ctx.auth = auth;
+    let failure: unknown;
+    try {
+      auth.require('function:Invoke', guard.resource);
+      deps.keyLimits?.check(caller);
+      await serve(req, res, ctx, method, route, guard, undefined);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      const status =
+        failure === undefined ? res.statusCode : failure instanceof GustError ? failure.status : 500;
+      const reason = failure instanceof Error ? failure.message : undefined;
+      try {
+        for (const entry of auth.auditEntries(status, reason)) deps.access.audit.record(entry);
+      } catch (error) {
+        // The answer stands whatever happens to its audit entry; the failure is reported.
+        console.error(`gust gateway: could not audit request ${ctx.requestId}:`, error);
+      }
+    }
+  };
+
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    method: string,
+    route: RouteMatch,
+    guard: RouteGuard,
+    authorizer: HttpEventAuthorizer | undefined,
+  ): Promise<void> => {
+    const table = deps.routes();
+    // The key is checked before the body is read: a malformed one fails fast.
+    const policy = req.headers['idempotency-key'] === undefined ? undefined : policyFor(table, route);
+    const key = policy === undefined ? undefined : idempotencyKey(req);
+    const body = hasNoBody(req) ? EMPTY : await readBody(req, deps.maxBodyBytes);
+    const event = eventOf(req, ctx, method, route, body);
+    if (authorizer !== undefined) event.requestContext.authorizer = authorizer;
     const options: InvokeOptions = { trigger: 'http', requestId: ctx.requestId };
     const traceId = req.headers['x-amzn-trace-id'];
     if (typeof traceId === 'string') options.traceId = traceId;
@@ -118,6 +211,7 @@ export function createAppRoutes(
     if (policy === undefined || key === undefined) {
       const invoked = await deps.invoker.invoke(route.functionName, payload, options);
       const reply = mapInvokeResult(invoked, route.functionName);
+      if (guard.cors !== undefined) dropFunctionCorsHeaders(reply.headers);
       send(res, reply.status, reply.headers, reply.body, ctx.requestId);
       return;
     }
@@ -145,6 +239,57 @@ export function createAppRoutes(
     if (result.replayed) return sendReplay(res, result.stored, 'gust');
     const { outcome } = result;
     if (outcome.kind === 'error') throw outcome.error;
+    if (guard.cors !== undefined) dropFunctionCorsHeaders(outcome.headers);
     send(res, outcome.status, outcome.headers, outcome.body, ctx.requestId);
+  };
+
+  return async (req, res, ctx) => {
+    const method = req.method ?? 'GET';
+    const table = deps.routes();
+    if (method === 'OPTIONS' && isPreflight(method, req.headers) && preflight(req, res, ctx, table)) return;
+    const route = table.match(method, ctx.path);
+    if (route === null) {
+      const allow = table.allowedMethods(ctx.path);
+      if (allow.length > 0) {
+        throw new GustError(
+          'ERR_METHOD_NOT_ALLOWED',
+          `${method} is not allowed on ${ctx.path}; allowed: ${allow.join(', ')}.`,
+          {
+            headers: { allow: allow.join(', ') },
+          },
+        );
+      }
+      throw new GustError('ERR_ROUTE_NOT_FOUND', `No route matches ${method} ${ctx.path}.`);
+    }
+    const guard = guards.of(table, route.entry);
+    // Before anything can fail, so that errors carry the CORS headers too (or the browser hides them).
+    if (guard.cors !== undefined) guard.cors.decorate(res, req.headers.origin);
+    if (guard.bucket !== undefined) {
+      const wait = guard.bucket.take(deps.clock.now());
+      if (wait > 0) {
+        throw rateLimited(
+          `Rate exceeded: route ${guard.routeKey} is over its rate limit.`,
+          wait,
+          'RouteRateLimitExceeded',
+        );
+      }
+    }
+    switch (guard.auth) {
+      case 'none':
+        return serve(req, res, ctx, method, route, guard, undefined);
+      case 'key':
+        return withKey(req, res, ctx, method, route, guard);
+      case 'jwt': {
+        const jwt = await (guard.jwt as NonNullable<RouteGuard['jwt']>).verify(req.headers.authorization);
+        return serve(req, res, ctx, method, route, guard, { jwt });
+      }
+      case 'authorizer': {
+        const authorizer = guard.authorizer as NonNullable<RouteGuard['authorizer']>;
+        const context = await authorizer.authorize(req, ctx.query, method, () =>
+          eventOf(req, ctx, method, route, EMPTY),
+        );
+        return serve(req, res, ctx, method, route, guard, { lambda: context ?? {} });
+      }
+    }
   };
 }

@@ -61,11 +61,10 @@ export function createAwsJsonHandler(deps: AwsJsonDeps) {
           awsType: 'SerializationException',
         });
       }
-      const output = await service.handle(operation, input as Record<string, unknown>, {
-        ...ctx,
-        baseUrl: deps.baseUrl(req),
-        signal: abort.signal,
-      });
+      const operationCtx = { ...ctx, baseUrl: deps.baseUrl(req), signal: abort.signal };
+      const body = input as Record<string, unknown>;
+      service.authorize(operation, body, operationCtx);
+      const output = await service.handle(operation, body, operationCtx);
       send(
         res,
         200,

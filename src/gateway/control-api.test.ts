@@ -82,6 +82,7 @@ describe('control API', () => {
       uptimeMs: 1234,
       store: 'sqlite',
       sandbox: 'none',
+      networkNotEnforced: [],
     });
     assert.ok(response.headers.get('x-request-id'));
   });

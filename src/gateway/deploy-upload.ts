@@ -9,7 +9,7 @@ import {
   DEFAULT_ARCHIVE_LIMITS,
   rejectedEntry,
 } from './archive-policy.js';
-import { checkDeclaredLength, discardBody } from './read-body.js';
+import { checkDeclaredLength, discardBody, keptBody } from './read-body.js';
 
 export interface UploadOptions {
   /** Parent of the staging folders. */
@@ -143,6 +143,13 @@ function extractInto(
     unpack.on('drain', () => req.resume());
     unpack.on('error', (error: unknown) => finish(refusal ?? classifyTarError(error)));
     unpack.on('close', () => finish(refusal));
+    const kept = keptBody(req);
+    if (kept !== undefined) {
+      // Already read (to check its signature): feed it to tar as one chunk.
+      onData(kept);
+      if (!settled) onEnd();
+      return;
+    }
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('aborted', onAborted);
@@ -193,14 +200,18 @@ export async function receiveUpload(req: IncomingMessage, options: UploadOptions
   }
   await mkdir(options.tmpDir, { recursive: true });
   const staging = await mkdtemp(join(options.tmpDir, 'deploy-'));
-  const remove = (): Promise<void> => rm(staging, { recursive: true, force: true });
+  // After a refusal aborts tar, writes it had already started can still land while the folder is
+  // being removed (ENOTEMPTY): retry, so nothing is left behind.
+  const remove = (): Promise<void> =>
+    rm(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   try {
     const policy = new ArchivePolicy(options.limits ?? DEFAULT_ARCHIVE_LIMITS);
     await extractInto(req, staging, options.maxBytes, policy);
     await policy.verifySymlinks(staging);
     return { appDir: await findAppDir(staging), remove };
   } catch (error) {
-    await remove();
+    // The client's error is the answer, whatever the cleanup meets (it must not become a 500).
+    await remove().catch(() => {});
     throw error;
   }
 }

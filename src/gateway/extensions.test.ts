@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { trustingAccess } from '../auth/access/test-support.js';
 import { GustError } from '../core/errors.js';
 import { sendJson } from './send.js';
 import { startTestGateway, type TestGateway } from './test-support.js';
@@ -13,6 +14,9 @@ afterEach(async () => {
 
 const echoService: AwsJsonService = {
   targetPrefix: 'AmazonSQS',
+  authorize(_operation, _input, ctx) {
+    ctx.auth.require('queue:Get', 'gust:queue:echo');
+  },
   async handle(operation, input, ctx) {
     if (operation === 'Fail') {
       throw new GustError('ERR_QUEUE_NOT_FOUND', 'Queue x does not exist.', {
@@ -30,6 +34,7 @@ const extension: GatewayExtension = {
     {
       method: 'GET',
       path: '/things/:name',
+      authorize: { action: 'function:Get', resource: (p) => `gust:function:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) => sendJson(res, 200, { name: params.name }, ctx.requestId),
     },
   ],
@@ -103,6 +108,7 @@ describe('gateway start-up', () => {
       clock: new FakeClock(),
       ids: sequentialIds('req'),
       version: '0.1.0',
+      access: trustingAccess(),
       storeKind: 'sqlite',
       config: { host: '127.0.0.1', port: 0, tmpDir: '/tmp/gust-gateway-test' },
     });

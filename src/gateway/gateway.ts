@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GustError } from '../core/errors.js';
+import { ANONYMOUS } from '../auth/access/caller.js';
+import { createRequestAuth } from '../auth/access/request-auth.js';
+import { GustError, isGustError } from '../core/errors.js';
 import { createAppRoutes } from './app-routes.js';
 import { createAwsJsonHandler, isAwsJsonRequest } from './aws-json.js';
 import { createControlApi } from './control-api.js';
 import { type ErrorStyle, sendError } from './error-response.js';
 import { createIdempotency } from './idempotency.js';
 import { createInvokeApi } from './invoke-api.js';
+import { createKeyRateLimit } from './key-rate-limit.js';
+import { answerClientError, checkUrlLength, serverOptions } from './request-limits.js';
 import { RouteTable } from './route-table.js';
 import { type Gateway, type GatewayDeps, type RequestContext, resolveConfig } from './types.js';
 
@@ -14,6 +18,16 @@ export type { HttpApiEvent } from './apigw-event.js';
 export type { Gateway, GatewayConfig, GatewayDeps } from './types.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+
+const HEALTH_PATH = '/_gust/v1/health';
+
+/** Authentication failures that go into the audit log (missing credentials do not: that is noise). */
+const AUDITED_AUTH_FAILURES: ReadonlySet<string> = new Set([
+  'ERR_INVALID_CREDENTIALS',
+  'ERR_INVALID_SIGNATURE',
+  'ERR_REQUEST_EXPIRED',
+  'ERR_MALFORMED_AUTHORIZATION',
+]);
 
 /** How long stop() waits for requests in flight before closing their connections. */
 const STOP_GRACE_MS = 5000;
@@ -43,14 +57,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let onDrained: (() => void) | undefined;
 
   const idempotency = createIdempotency({ repository: deps.store.idempotency, clock: deps.clock });
+  const keyLimits = createKeyRateLimit(config.keyRateLimit, deps.clock);
   const app = createAppRoutes({
     invoker: deps.invoker,
     clock: deps.clock,
+    region: config.region,
     accountId: config.accountId,
     maxBodyBytes: config.maxBodyBytes,
     routes: () => table,
     functions: () => deps.registry.list(),
     idempotency,
+    access: {
+      authenticator: deps.access.authenticator,
+      audit: deps.access.audit,
+      authenticationFailed: (error, ctx) => auditAuthenticationFailure(error, ctx),
+    },
+    keyLimits,
   });
   const invokeApi = createInvokeApi({
     invoker: deps.invoker,
@@ -73,6 +95,62 @@ export function createGateway(deps: GatewayDeps): Gateway {
     startedAt: () => startedAt,
     extraRoutes: (deps.extensions ?? []).flatMap((e) => e.controlRoutes ?? []),
   });
+  /**
+   * Wraps a handler so it runs only for an authenticated caller: credentials are checked first
+   * (a SigV4 check reads the body, up to `bodyLimit`), `ctx.auth` becomes the caller's, and once
+   * the answer is known the audited checks the handler made are appended to the audit log.
+   */
+  const authenticated =
+    (handler: Handler, bodyLimit: (path: string) => number): Handler =>
+    async (req, res, ctx) => {
+      let caller: Awaited<ReturnType<typeof deps.access.authenticator.authenticate>>;
+      try {
+        caller = await deps.access.authenticator.authenticate(req, ctx, bodyLimit(ctx.path));
+      } catch (error) {
+        auditAuthenticationFailure(error, ctx);
+        throw error;
+      }
+      const auth = createRequestAuth(caller, {
+        requestId: ctx.requestId,
+        sourceIp: ctx.sourceIp,
+        now: () => deps.clock.now(),
+      });
+      ctx.auth = auth;
+      keyLimits?.check(caller);
+      let failure: unknown;
+      try {
+        await handler(req, res, ctx);
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        const status = failure === undefined ? res.statusCode : isGustError(failure) ? failure.status : 500;
+        const reason = failure instanceof Error ? failure.message : undefined;
+        try {
+          for (const entry of auth.auditEntries(status, reason)) deps.access.audit.record(entry);
+        } catch (error) {
+          // The answer stands whatever happens to its audit entry; the failure is reported.
+          console.error(`gust gateway: could not audit request ${ctx.requestId}:`, error);
+        }
+      }
+    };
+
+  /** Wrong secrets, bad signatures and replays are security events: they are audited. */
+  const auditAuthenticationFailure = (error: unknown, ctx: RequestContext): void => {
+    if (!isGustError(error) || !AUDITED_AUTH_FAILURES.has(error.code)) return;
+    deps.access.audit.record({
+      at: deps.clock.now(),
+      principal: 'unauthenticated',
+      action: 'auth:Authenticate',
+      resource: ctx.path,
+      outcome: 'denied',
+      status: error.status,
+      sourceIp: ctx.sourceIp,
+      requestId: ctx.requestId,
+      reason: error.message,
+    });
+  };
+
   const awsJson = createAwsJsonHandler({
     services: (deps.extensions ?? []).flatMap((e) => e.awsJson ?? []),
     maxBodyBytes: config.maxBodyBytes,
@@ -96,9 +174,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  const bodyLimit = (): number => config.maxBodyBytes;
+  const controlBodyLimit = (path: string): number =>
+    path === '/_gust/v1/deploy' ? config.maxDeployBytes : config.maxBodyBytes;
+  const protectedControl = authenticated(control, controlBodyLimit);
+  const protectedInvokeApi = authenticated(invokeApi, bodyLimit);
+  const protectedAwsJson = authenticated(awsJson, bodyLimit);
+
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = deps.ids.requestId();
     let url = req.url ?? '/';
+    if (url.length > config.maxUrlLength) {
+      void run(async () => checkUrlLength(url, config.maxUrlLength), 'gust', req, res, ctx0(requestId, req));
+      return;
+    }
     if (url.charCodeAt(0) !== 47 /* '/' */) {
       // Absolute-form request target (proxies): keep only path and query.
       try {
@@ -110,7 +199,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const ctx: RequestContext = { requestId, path, query: q === -1 ? '' : url.slice(q + 1) };
+    const address = req.socket.remoteAddress ?? '';
+    const sourceIp = address.startsWith('::ffff:') ? address.slice(7) : address;
+    const ctx: RequestContext = {
+      requestId,
+      path,
+      query: q === -1 ? '' : url.slice(q + 1),
+      sourceIp,
+      auth: createRequestAuth(ANONYMOUS, { requestId, sourceIp, now: () => deps.clock.now() }),
+    };
     inFlight++;
     if (stopping) res.shouldKeepAlive = false;
     if (!ready) {
@@ -118,11 +215,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return;
     }
     if (path.startsWith('/_gust/') || path === '/_gust') {
-      void run(control, 'gust', req, res, ctx);
+      // The one public endpoint: load balancers and `gust status` ask it without credentials.
+      const isPublic = path === HEALTH_PATH && req.method === 'GET';
+      void run(isPublic ? control : protectedControl, 'gust', req, res, ctx);
     } else if (path.startsWith('/2015-03-31/') || path === '/2015-03-31') {
-      void run(invokeApi, 'aws', req, res, ctx);
+      void run(protectedInvokeApi, 'aws', req, res, ctx);
     } else if (isAwsJsonRequest(req, path)) {
-      void run(awsJson, 'aws-json', req, res, ctx);
+      void run(protectedAwsJson, 'aws-json', req, res, ctx);
     } else {
       void run(app, 'gust', req, res, ctx);
     }
@@ -135,10 +234,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   };
 
-  const server = createServer({ keepAlive: true }, onRequest);
+  /** The context of a request refused before its target was parsed. */
+  const ctx0 = (requestId: string, req: IncomingMessage): RequestContext => {
+    inFlight++;
+    const sourceIp = req.socket.remoteAddress ?? '';
+    return {
+      requestId,
+      path: '/',
+      query: '',
+      sourceIp,
+      auth: createRequestAuth(ANONYMOUS, { requestId, sourceIp, now: () => deps.clock.now() }),
+    };
+  };
+
+  const server = createServer(serverOptions(config), onRequest);
   // Longer than the idle timeouts of common proxies and load balancers (60 s), so they close first.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) =>
+    answerClientError(error, socket, deps.ids.requestId()),
+  );
 
   function rebuildRoutes(): void {
     try {

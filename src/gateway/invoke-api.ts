@@ -86,6 +86,7 @@ export function createInvokeApi(
     rawName: string,
   ): Promise<void> {
     const { name, qualifier } = target(rawName, ctx.query);
+    ctx.auth.require('function:Invoke', `gust:function:${name}`);
     const headers = req.headers;
     const invocationType = single(headers['x-amz-invocation-type']) ?? 'RequestResponse';
     if (!INVOCATION_TYPES.has(invocationType)) {
@@ -189,6 +190,7 @@ export function createInvokeApi(
 
   function getFunction(res: ServerResponse, ctx: RequestContext, rawName: string): void {
     const { name, qualifier } = target(rawName, ctx.query);
+    ctx.auth.require('function:Get', `gust:function:${name}`);
     const resolved = deps.registry.resolve(name, qualifier);
     const record = deps.registry.list().find((f) => f.name === name);
     const { version } = resolved;

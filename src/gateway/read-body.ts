@@ -4,6 +4,22 @@ import { GustError } from '../core/errors.js';
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * Bodies already read from the request before its handler ran (to check a SigV4 signature, which
+ * covers the body). `readBody` and the deploy upload take them from here instead of the socket.
+ */
+const keptBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** Remembers the body read from `req`, for the handler that reads it next. */
+export function keepBody(req: IncomingMessage, body: Buffer): void {
+  keptBodies.set(req, body);
+}
+
+/** The body read before the handler ran, if one was. */
+export function keptBody(req: IncomingMessage): Buffer | undefined {
+  return keptBodies.get(req);
+}
+
+/**
  * After a 413 the rest of an oversized body is read and thrown away (not buffered) so the client
  * sees the response and the keep-alive connection stays usable; past this many extra bytes the
  * connection is closed instead.
@@ -59,6 +75,10 @@ export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (hasNoBody(req)) return Promise.resolve(EMPTY);
+  const kept = keptBodies.get(req);
+  if (kept !== undefined) {
+    return kept.length > limit ? Promise.reject(tooLarge(limit, kept.length, false)) : Promise.resolve(kept);
+  }
   try {
     checkDeclaredLength(req, limit);
   } catch (error) {

@@ -11,11 +11,13 @@ const route = (method: string, path: string, functionName = 'fn'): RouteEntry =>
 
 describe('RouteTable', () => {
   it('matches a literal path and reports no path parameters', () => {
-    const table = new RouteTable([route('GET', '/hello')]);
+    const hello = route('GET', '/hello');
+    const table = new RouteTable([hello]);
     assert.deepEqual(table.match('GET', '/hello'), {
       functionName: 'fn',
       routeKey: 'GET /hello',
       pathParameters: undefined,
+      entry: hello,
     });
     assert.equal(table.match('GET', '/hello/'), null);
     assert.equal(table.match('GET', '/Hello'), null);

@@ -8,10 +8,13 @@ export interface RouteMatch {
   routeKey: string;
   /** Decoded path parameters by declared name (a greedy `{proxy+}` is under "proxy"); undefined when none. */
   pathParameters: Record<string, string> | undefined;
+  /** The route as the registry listed it (with its auth, CORS and rate limit settings). */
+  entry: RouteEntry;
 }
 
 /** What a compiled route keeps for matching; find-my-way hands it back as the route's store. */
 interface CompiledRoute {
+  entry: RouteEntry;
   functionName: string;
   routeKey: string;
   /** Declared parameter names, by position in find-my-way's params (p0, p1, ..., then '*'). */
@@ -117,8 +120,11 @@ export class RouteTable {
   /** Methods that some route names explicitly (not via ANY): the candidates for a 405's Allow. */
   readonly #explicitMethods: string[] = [];
   readonly #size: number;
+  /** The routes the table was built from, as given. */
+  readonly entries: readonly RouteEntry[];
 
   constructor(routes: readonly RouteEntry[]) {
+    this.entries = routes;
     const explicit = new Set<string>();
     // Explicit methods first, so ANY fills in only the methods a path does not name itself.
     const ordered = [...routes].sort((a, b) => Number(a.method === 'ANY') - Number(b.method === 'ANY'));
@@ -128,6 +134,7 @@ export class RouteTable {
       if (RESERVED_PREFIXES.some((p) => route.path.startsWith(p))) continue;
       const compiled = compilePath(route.path);
       const store: CompiledRoute = {
+        entry: route,
         functionName: route.functionName,
         routeKey: `${route.method} ${route.path}`,
         paramKeys: compiled.paramKeys,
@@ -167,7 +174,12 @@ export class RouteTable {
     const route = found.store as CompiledRoute;
     const { paramKeys, paramNames } = route;
     if (paramKeys.length === 0) {
-      return { functionName: route.functionName, routeKey: route.routeKey, pathParameters: undefined };
+      return {
+        functionName: route.functionName,
+        routeKey: route.routeKey,
+        pathParameters: undefined,
+        entry: route.entry,
+      };
     }
     const params = found.params;
     for (const [key, literal] of route.literalChecks) {
@@ -183,7 +195,7 @@ export class RouteTable {
         pathParameters[name] = value;
       }
     }
-    return { functionName: route.functionName, routeKey: route.routeKey, pathParameters };
+    return { functionName: route.functionName, routeKey: route.routeKey, pathParameters, entry: route.entry };
   }
 
   /** Methods for which `path` has a route (for 405 Allow); empty when the path matches nothing. */

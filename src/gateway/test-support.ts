@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trustingAccess } from '../auth/access/test-support.js';
 import { FakeClock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
 import { sequentialIds } from '../core/ids.js';
@@ -27,7 +28,7 @@ import type { PoolStats } from '../runtime/types.js';
 import type { AsyncInvocationRecord, IdempotencyRepository } from '../store/delivery-repositories.js';
 import type { InvocationQuery, LogQuery, Store } from '../store/store.js';
 import { createGateway } from './gateway.js';
-import type { GatewayConfig, GatewayExtension } from './types.js';
+import type { GatewayAccess, GatewayConfig, GatewayExtension } from './types.js';
 
 export interface InvokeCall {
   functionName: string;
@@ -238,6 +239,10 @@ export class FakeStore {
       },
       schedules: unused as Store['schedules'],
       rules: unused as Store['rules'],
+      keys: unused as Store['keys'],
+      policies: unused as Store['policies'],
+      audit: unused as Store['audit'],
+      secrets: unused as Store['secrets'],
       invocations: {
         insertMany: async () => {},
         get: async (id) => this.records.find((r) => r.requestId === id),
@@ -321,6 +326,8 @@ export interface TestGateway {
 export async function startTestGateway(
   config: Partial<GatewayConfig> = {},
   extensions: readonly GatewayExtension[] = [],
+  /** Who requests are authenticated as (default: every request is an admin key's). */
+  access: GatewayAccess = trustingAccess(),
 ): Promise<TestGateway> {
   const invoker = new FakeInvoker();
   const registry = new FakeRegistry();
@@ -343,6 +350,7 @@ export async function startTestGateway(
     storeKind: 'sqlite',
     config: { host: '127.0.0.1', port: 0, tmpDir: join(tmpdir(), 'gust-gateway-test'), ...config },
     extensions,
+    access,
   });
   const { url, port } = await gateway.start();
   return { url, port, invoker, registry, store, clock, pool, stop: () => gateway.stop() };

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuditLog } from '../auth/access/audit-log.js';
+import type { Authenticator } from '../auth/access/authenticator.js';
+import type { RequestAuth } from '../auth/access/caller.js';
 import type { Clock } from '../core/clock.js';
 import type { GustError } from '../core/errors.js';
 import type { IdSource } from '../core/ids.js';
+import type { RateLimitConfig } from '../core/types.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import type { Invoker } from '../invoker/types.js';
 import type { PoolStats } from '../runtime/types.js';
@@ -23,6 +27,19 @@ export interface GatewayConfig {
   region?: string;
   /** AWS-style account id reported in events and ARNs (default 000000000000). */
   accountId?: string;
+  /** Longest request target (path and query) in characters; longer gets 414 (default 8192). */
+  maxUrlLength?: number;
+  /** Largest request line plus headers in bytes; larger gets 431 (default 16384, Node's). */
+  maxHeaderBytes?: number;
+  /** Time a client has to send its headers, in ms; slower is cut off with 408 (default 66 s). */
+  headersTimeoutMs?: number;
+  /** Time a client has to send its whole request, in ms (default 300 s, Node's). */
+  requestTimeoutMs?: number;
+  /**
+   * Requests a second each API key may make across the HTTP API (app routes, Invoke API, control
+   * API), as a token bucket; undefined: no per-key limit.
+   */
+  keyRateLimit?: RateLimitConfig;
 }
 
 /** Everything the gateway needs; built by the one wiring module (src/server.ts). */
@@ -42,14 +59,35 @@ export interface GatewayDeps {
   config: GatewayConfig;
   /** What other capabilities (queues, events, schedules) add to the HTTP API. */
   extensions?: readonly GatewayExtension[];
+  /** Who is calling (bearer tokens, SigV4), and where audit entries go. */
+  access: GatewayAccess;
+}
+
+/** The part of access control the gateway runs on every request. */
+export interface GatewayAccess {
+  authenticator: Authenticator;
+  audit: Pick<AuditLog, 'record'>;
 }
 
 export type ControlMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * What a control route requires of its caller, checked by the gateway before the handler runs:
+ * - `{ action, resource }`: `ctx.auth.require(action, resource(params))`;
+ * - `{ inHandler }`: the handler checks (what it touches is known only from the body or the store,
+ *   as for a deploy); `inHandler` says what it checks. The gateway's route test calls every route
+ *   with a key that may do nothing and expects 403, so a handler that forgets its check is caught.
+ * Only the health endpoint is public; it is not a ControlRoute.
+ */
+export type RouteAuthorization =
+  | { readonly action: string; readonly resource: (params: Record<string, string | undefined>) => string }
+  | { readonly inHandler: string };
 
 /** A control API endpoint contributed by a capability. `path` is under /_gust/v1, with :params. */
 export interface ControlRoute {
   method: ControlMethod;
   path: string;
+  authorize: RouteAuthorization;
   handler(
     req: IncomingMessage,
     res: ServerResponse,
@@ -66,6 +104,12 @@ export interface ControlRoute {
 export interface AwsJsonService {
   /** The part of X-Amz-Target before the dot: AmazonSQS, AWSEvents, ... */
   targetPrefix: string;
+  /**
+   * Checks, before the operation runs, that the caller may perform it: calls `ctx.auth.require`
+   * for every action and resource it touches (a queue named by QueueUrl, each bus of PutEvents).
+   * Throws for an operation the service does not know (the same error `handle` would give).
+   */
+  authorize(operation: string, input: Record<string, unknown>, ctx: AwsJsonContext): void;
   /** Runs one operation. Throws GustError (with awsType) for failures. */
   handle(operation: string, input: Record<string, unknown>, ctx: AwsJsonContext): Promise<unknown>;
   /** Extra headers for an error response (SQS's x-amzn-query-error, for instance). */
@@ -108,8 +152,18 @@ export interface ResolvedGatewayConfig {
   tmpDir: string;
   region: string;
   accountId: string;
+  maxUrlLength: number;
+  maxHeaderBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keyRateLimit: RateLimitConfig | undefined;
 }
 
+export const DEFAULT_MAX_URL_LENGTH = 8192;
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+/** Just over the keep-alive timeout (65 s), so an idle keep-alive connection is never cut as slow. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 66_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const DEFAULT_MAX_DEPLOY_BYTES = 100 * 1024 * 1024;
 
@@ -122,6 +176,11 @@ export function resolveConfig(config: GatewayConfig): ResolvedGatewayConfig {
     tmpDir: config.tmpDir,
     region: config.region ?? 'us-east-1',
     accountId: config.accountId ?? '000000000000',
+    maxUrlLength: config.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
+    maxHeaderBytes: config.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
+    headersTimeoutMs: config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    keyRateLimit: config.keyRateLimit,
   };
 }
 
@@ -133,4 +192,11 @@ export interface RequestContext {
   readonly path: string;
   /** The query string as received, without '?' ('' when none). */
   readonly query: string;
+  /**
+   * Who is calling and what they may do. Set by the gateway once credentials are checked; before
+   * that (and on public routes) the anonymous caller, who may do nothing.
+   */
+  auth: RequestAuth;
+  /** The client's address (the socket's, without an IPv4-mapped prefix). */
+  readonly sourceIp: string;
 }

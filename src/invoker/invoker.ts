@@ -33,9 +33,24 @@ export interface InvokerDeps {
   accountId: string;
   /**
    * Variables the platform gives every function beneath its own environment (the function's values
-   * win): where Gust's AWS-compatible APIs are, so SDK clients inside functions reach them unchanged.
+   * win): where Gust's AWS-compatible APIs are, so SDK clients inside functions reach them unchanged,
+   * and the short-lived credentials of the function's role.
    */
-  platformEnvironment?: () => Record<string, string>;
+  platformEnvironment?: (functionName: string) => Record<string, string>;
+  /**
+   * Replaces references to secrets (`${secret:NAME}`) in a function's own environment with their
+   * values when an instance is specified. Synchronous: it reads values the secrets service keeps
+   * in memory, so no store call sits between a request and its instance. Throws a GustError
+   * (ERR_SECRET_NOT_FOUND) when a referenced secret is gone; the invocation fails with it before
+   * anything runs.
+   */
+  resolveEnvironment?: (functionName: string, environment: Record<string, string>) => Record<string, string>;
+  /**
+   * Replaces secret values in what a function wrote and in its error, before they become log lines,
+   * invocation records or an Invoke API answer. The result payload is the function's own answer and
+   * is not changed.
+   */
+  redact?: (text: string) => string;
   /**
    * Accepts an `Event` invocation durably (the async queue). Resolves once it is stored; the queue's
    * consumer later runs it through this invoker with trigger 'async'.
@@ -64,6 +79,8 @@ export function createInvoker(deps: InvokerDeps): Invoker {
   let unsubscribe: (() => void) | undefined;
   let knownFunctions = new Set<string>();
 
+  const redact = deps.redact ?? ((text: string) => text);
+
   const arn = (name: string, qualifier?: string) =>
     `arn:aws:lambda:${deps.region}:${deps.accountId}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 
@@ -78,11 +95,15 @@ export function createInvoker(deps: InvokerDeps): Invoker {
       codeDir: deps.registry.codeDir(version),
       memoryMB: version.config.memoryMB,
       timeoutSec: version.config.timeoutSec,
-      environment: deps.platformEnvironment
-        ? { ...deps.platformEnvironment(), ...version.config.environment }
-        : version.config.environment,
+      environment: {
+        ...deps.platformEnvironment?.(version.functionName),
+        ...(deps.resolveEnvironment
+          ? deps.resolveEnvironment(version.functionName, version.config.environment)
+          : version.config.environment),
+      },
       region: deps.region,
       accountId: deps.accountId,
+      ...(version.config.network ? { network: version.config.network } : {}),
     };
   };
 
@@ -96,7 +117,12 @@ export function createInvoker(deps: InvokerDeps): Invoker {
       if (fn.config.reservedConcurrency !== undefined)
         reservations.set(fn.name, fn.config.reservedConcurrency);
       const latest = deps.registry.resolve(fn.name);
-      deps.pool.setProvisioned(specFor(latest), fn.config.provisionedConcurrency ?? 0);
+      try {
+        deps.pool.setProvisioned(specFor(latest), fn.config.provisionedConcurrency ?? 0);
+      } catch {
+        // Its environment cannot be resolved (a referenced secret is gone): nothing is started
+        // ahead, and each invocation reports why.
+      }
     }
     limiter.setReservations(reservations);
     for (const name of knownFunctions) if (!current.has(name)) deps.pool.retire(name, []);
@@ -156,7 +182,8 @@ export function createInvoker(deps: InvokerDeps): Invoker {
       message: string,
       time = deps.clock.now(),
     ) => {
-      const entry: LogEntry = { functionName: name, requestId, time, stream, level, message };
+      const text = redact(message);
+      const entry: LogEntry = { functionName: name, requestId, time, stream, level, message: text };
       deps.recorder.log(entry);
       tail?.push(entry);
     };
@@ -210,7 +237,7 @@ export function createInvoker(deps: InvokerDeps): Invoker {
         `${new Date(deps.clock.now()).toISOString()} ${requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds`,
       );
     } else if (!outcome.ok) {
-      error = outcome.error;
+      error = redactError(outcome.error, redact);
       emit(
         'stderr',
         'ERROR',
@@ -332,4 +359,26 @@ export function traceIdFor(requestId: string, now: number): string {
     .toLowerCase()
     .padEnd(32, '0');
   return `Root=1-${Math.floor(now / 1000).toString(16)}-${hex.slice(8, 32)};Parent=${hex.slice(16, 32)};Sampled=0`;
+}
+
+/**
+ * The error with secret values replaced in every field (a `provided` function may add its own, such
+ * as stackTrace). Redacting the JSON text works because the redactor also matches values as they
+ * appear inside JSON strings, and its markers need no escaping.
+ */
+function redactError(error: LambdaErrorPayload, redact: (text: string) => string): LambdaErrorPayload {
+  const json = JSON.stringify(error);
+  const redacted = redact(json);
+  if (redacted === json) return error;
+  try {
+    return JSON.parse(redacted) as LambdaErrorPayload;
+  } catch {
+    // A value that matched JSON's own punctuation: keep only the fields Lambda defines, each redacted.
+    const fallback: LambdaErrorPayload = {
+      errorType: redact(error.errorType),
+      errorMessage: redact(error.errorMessage),
+    };
+    if (error.trace !== undefined) fallback.trace = error.trace.map(redact);
+    return fallback;
+  }
 }

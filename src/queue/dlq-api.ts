@@ -24,12 +24,14 @@ export function dlqRoutes(queues: QueueService, views: QueueViews): ControlRoute
     {
       method: 'GET',
       path: '/dlq',
+      authorize: { action: 'queue:List', resource: () => 'gust:queue:*' },
       handler: async (_req, res, ctx) =>
         sendJson(res, 200, { deadLetterQueues: await views.deadLetterQueues() }, ctx.requestId),
     },
     {
       method: 'GET',
       path: '/dlq/:name/messages',
+      authorize: { action: 'queue:ReadMessages', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) => {
         const limit = integerParam(new URLSearchParams(ctx.query), 'limit', { min: 1, max: 1000 }) ?? 50;
         sendJson(res, 200, { messages: await views.peek(params.name ?? '', limit) }, ctx.requestId);
@@ -38,12 +40,14 @@ export function dlqRoutes(queues: QueueService, views: QueueViews): ControlRoute
     {
       method: 'POST',
       path: '/dlq/:name/redrive',
+      authorize: { action: 'queue:Redrive', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (req, res, ctx, params) => {
         const name = params.name ?? '';
         checkConsumable(name);
         const body = await readJsonBody(req, redriveSchema);
         if (body.toQueue !== undefined) {
           checkWritable(body.toQueue);
+          ctx.auth.require('queue:Send', `gust:queue:${body.toQueue}`);
           if (body.toQueue === name) {
             throw new GustError('ERR_INVALID_PARAMETER', 'toQueue: a queue cannot be redriven into itself.', {
               details: { parameter: 'toQueue' },

@@ -117,13 +117,16 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'GET',
       path: '/queues',
+      authorize: { action: 'queue:List', resource: () => 'gust:queue:*' },
       handler: async (_req, res, ctx) => sendJson(res, 200, { queues: await views.list() }, ctx.requestId),
     },
     {
       method: 'POST',
       path: '/queues',
+      authorize: { inHandler: 'queue:Create on the queue named in the body' },
       handler: async (req, res, ctx) => {
         const body = await readJsonBody(req, createSchema);
+        ctx.auth.require('queue:Create', `gust:queue:${body.name}`);
         checkNotFifo(body.name);
         checkWritable(body.name);
         checkQueueName(body.name);
@@ -150,12 +153,14 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'GET',
       path: '/queues/:name',
+      authorize: { action: 'queue:Get', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) =>
         sendJson(res, 200, await views.one(name(params)), ctx.requestId),
     },
     {
       method: 'DELETE',
       path: '/queues/:name',
+      authorize: { action: 'queue:Delete', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) => {
         checkWritable(name(params));
         checkNotConsumed(name(params), views.consumers(name(params)));
@@ -166,6 +171,7 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'POST',
       path: '/queues/:name/messages',
+      authorize: { action: 'queue:Send', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (req, res, ctx, params) => {
         const queue = name(params);
         checkWritable(queue);
@@ -186,6 +192,7 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'GET',
       path: '/queues/:name/messages',
+      authorize: { action: 'queue:ReadMessages', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) => {
         const limit = integerParam(new URLSearchParams(ctx.query), 'limit', { min: 1, max: 1000 }) ?? 50;
         sendJson(res, 200, { messages: await views.peek(name(params), limit) }, ctx.requestId);
@@ -194,6 +201,7 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'POST',
       path: '/queues/:name/receive',
+      authorize: { action: 'queue:Receive', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (req, res, ctx, params) => {
         const queue = name(params);
         checkConsumable(queue);
@@ -213,6 +221,7 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'DELETE',
       path: '/queues/:name/messages',
+      authorize: { action: 'queue:DeleteMessage', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (req, res, ctx, params) => {
         const queue = name(params);
         checkConsumable(queue);
@@ -234,6 +243,7 @@ export function queueRoutes(queues: QueueService, views: QueueViews): ControlRou
     {
       method: 'POST',
       path: '/queues/:name/purge',
+      authorize: { action: 'queue:Purge', resource: (p) => `gust:queue:${p.name ?? ''}` },
       handler: async (_req, res, ctx, params) => {
         const queue = name(params);
         checkConsumable(queue);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { testRequestAuth } from '../auth/access/test-support.js';
 import { FakeClock } from '../core/clock.js';
 import type { GustError } from '../core/errors.js';
 import type { FunctionSummary } from '../functions/control-plane.js';
@@ -41,14 +42,21 @@ afterEach(async () => {
 // biome-ignore lint/suspicious/noExplicitAny: operation outputs are untyped JSON; tests read fields freely.
 type Json = any;
 
-function call(operation: string, input: Record<string, unknown> = {}, signal?: AbortSignal): Promise<Json> {
+async function call(
+  operation: string,
+  input: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<Json> {
   const ctx: AwsJsonContext = {
     requestId: 'req-1',
     path: '/',
     query: '',
     baseUrl: BASE,
     signal: signal ?? new AbortController().signal,
+    sourceIp: '127.0.0.1',
+    auth: testRequestAuth(),
   };
+  sqs.authorize(operation, input, ctx);
   return sqs.handle(operation, input, ctx);
 }
 

@@ -27,6 +27,12 @@ export interface InstancePoolDeps {
   genericPoolSize?: number;
   /** An instance idle this long is stopped (unless provisioned). Default 5 minutes. */
   idleTimeoutMs?: number;
+  /**
+   * An instance older than this is not reused: it stops when it is next released or picked, and a
+   * new one takes its place. Bounds how long the credentials in its environment must stay valid
+   * (function roles' session credentials last 12 hours). Default 6 hours.
+   */
+  maxInstanceAgeMs?: number;
   /** How often the RSS of a busy instance is checked against its memory size. Default 100 ms. */
   memoryPollMs?: number;
   /** Longest initialization. Default: the function's timeout, but at least 10 s. */
@@ -55,6 +61,8 @@ interface Slot {
   retired: boolean;
   idleSince: number | null;
   idleTimer: TimerHandle | null;
+  /** When the pool took it over (clock.now()). */
+  startedAt: number;
 }
 
 /**
@@ -75,6 +83,7 @@ class Pool implements InstancePool {
   readonly #genericSize: number;
   readonly #sandboxLimits: SandboxLimits | null;
   readonly #idleTimeoutMs: number;
+  readonly #maxAgeMs: number;
   readonly #provisioned: ProvisionedSet<Slot>;
   /** Generic Node.js processes, starting or ready, not yet given a function. */
   #generic: NodeProcess[] = [];
@@ -95,6 +104,7 @@ class Pool implements InstancePool {
     // A sandboxed process has its function's code bound at spawn: it cannot be generic.
     this.#genericSize = this.#sandboxLimits ? 0 : (deps.genericPoolSize ?? 2);
     this.#idleTimeoutMs = deps.idleTimeoutMs ?? 5 * 60_000;
+    this.#maxAgeMs = deps.maxInstanceAgeMs ?? 6 * 60 * 60_000;
     this.#provisioned = new ProvisionedSet<Slot>({
       clock: deps.clock,
       retryMs: deps.provisionRetryMs ?? 5000,
@@ -137,6 +147,10 @@ class Pool implements InstancePool {
     if (!instance.alive) return; // its exit handler removes it
     if (slot.retired || this.#stopped) {
       slot.instance.kill('retired');
+      return;
+    }
+    if (this.#tooOld(slot)) {
+      slot.instance.kill('max age');
       return;
     }
     this.#makeIdle(slot);
@@ -291,6 +305,7 @@ class Pool implements InstancePool {
       retired: false,
       idleSince: null,
       idleTimer: null,
+      startedAt: this.#clock.now(),
     };
     this.#slots.set(instance.id, slot);
     instance.onExit(() => this.#onExit(slot));
@@ -315,11 +330,20 @@ class Pool implements InstancePool {
     if (slot.provisioned && !this.#stopped) this.#provisioned.reconcile(slot.instance.spec.functionName);
   }
 
+  #tooOld(slot: Slot): boolean {
+    return this.#clock.now() - slot.startedAt >= this.#maxAgeMs;
+  }
+
   #takeIdle(key: string): Slot | undefined {
     const list = this.#idle.get(key);
     while (list && list.length > 0) {
       const slot = list.pop()!;
       if (!slot.instance.alive) continue;
+      if (this.#tooOld(slot)) {
+        // Its exit handler forgets it (and starts a replacement if it was provisioned).
+        slot.instance.kill('max age');
+        continue;
+      }
       slot.busy = true;
       slot.idleSince = null;
       slot.idleTimer?.cancel();

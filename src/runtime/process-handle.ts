@@ -4,7 +4,13 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ProcessExit } from './lambda-errors.js';
 import type { LogRouter } from './log-router.js';
-import { SANDBOX_HOST_ID, type SandboxLimits, type SandboxNetwork, sandboxCommand } from './sandbox/bwrap.js';
+import {
+  SANDBOX_HOST_ID,
+  type SandboxLimits,
+  type SandboxNetwork,
+  type SandboxRelay,
+  sandboxCommand,
+} from './sandbox/bwrap.js';
 
 /** How to sandbox a process (see sandbox/bwrap.ts); absent means it runs unsandboxed. */
 export interface ProcessSandbox {
@@ -13,6 +19,8 @@ export interface ProcessSandbox {
   limits: SandboxLimits;
   /** Read-only paths the process needs besides the code (Gust's Node.js bootstrap). */
   runtimePaths: string[];
+  /** A TCP→Unix-socket relay in front of the command (a `provided` function without network). */
+  relay?: SandboxRelay;
 }
 
 /** After the process exits, how long to wait for its pipes to close before finishing anyway. */

@@ -19,9 +19,9 @@ export interface FunctionSpec {
   region: string;
   accountId: string;
   /**
-   * Network access when sandboxed: 'none' (own empty network namespace) or 'outbound' (the host's
-   * network). Default 'outbound'. Ignored unsandboxed, and `provided` functions always get
-   * 'outbound' for now (their Runtime API server listens on the host's loopback).
+   * Network access when sandboxed: 'none' (own empty network namespace; a `provided` function
+   * reaches its Runtime API through a relay to a Unix socket) or 'outbound' (the host's network).
+   * Default 'outbound'. Cannot be enforced unsandboxed (Gust warns at deploy and in health).
    */
   network?: SandboxNetwork;
 }

@@ -27,3 +27,6 @@ export const QUEUE_PEEK_LIMIT: LimitBounds = { default: 10, max: 1000 };
 
 /** `QueueRepository.receive`'s `max`: at most 1000 messages leased by one call (SQS allows 10). */
 export const QUEUE_RECEIVE_LIMIT: LimitBounds = { default: 10, max: 1000 };
+
+/** `AuditRepository.query`: 100 by default, at most 1000. */
+export const AUDIT_QUERY_LIMIT: LimitBounds = { default: 100, max: 1000 };

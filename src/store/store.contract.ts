@@ -13,6 +13,7 @@ import { logContract } from './contract/logs.contract.js';
 import { queueLeaseContract } from './contract/queue-leases.contract.js';
 import { queueContract } from './contract/queues.contract.js';
 import { ruleContract } from './contract/rules.contract.js';
+import { secretContract } from './contract/secrets.contract.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type { MakeStore } from './contract/fixtures.js';
@@ -67,5 +68,6 @@ export function runStoreContract(
     describe('idempotency', () => idempotencyContract(makeStore));
     describe('schedules', () => scheduleContract(makeStore));
     describe('event rules', () => ruleContract(makeStore));
+    describe('secrets', () => secretContract(makeStore));
   });
 }

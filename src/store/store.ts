@@ -13,6 +13,8 @@ import type {
 } from './delivery-repositories.js';
 import type { QueueRepository } from './queue-repository.js';
 import type { RuleRepository } from './rule-repository.js';
+import type { SecretRepository } from './secret-repository.js';
+import type { AuditRepository, KeyRepository, PolicyRepository } from './security-repositories.js';
 
 /**
  * The store port. Capabilities talk only to these async repositories; SQLite (default) and
@@ -33,6 +35,14 @@ export interface Store {
   readonly schedules: ScheduleRepository;
   /** Event-bus rules declared at the top level of each app's manifest. */
   readonly rules: RuleRepository;
+  /** API keys: hashed and encrypted secrets, policies, status. */
+  readonly keys: KeyRepository;
+  /** Named policy documents (built-in policies are not stored). */
+  readonly policies: PolicyRepository;
+  /** The append-only audit log of control-plane actions and denials. */
+  readonly audit: AuditRepository;
+  /** Secrets: their encrypted versions and staging labels (never a plaintext value). */
+  readonly secrets: SecretRepository;
   /** Brings the schema up to date (idempotent). Called once before use. */
   migrate(): Promise<void>;
   /** The schema version this store is at. */

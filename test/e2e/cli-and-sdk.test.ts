@@ -4,7 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import { type RunningServer, runCli, startServer, waitFor } from './harness.js';
+import { ADMIN_AUTH, ADMIN_KEY, type RunningServer, runCli, startServer, waitFor } from './harness.js';
 
 const FILES = {
   'gust.yaml': `
@@ -89,7 +89,7 @@ describe('the gust CLI against a running server', () => {
     const requestId = /[0-9a-f-]{36}/.exec(result.stdout)?.[0];
     assert.ok(requestId, result.stdout);
     const record = await waitFor('the async invocation record', async () => {
-      const res = await fetch(`${server.url}/_gust/v1/invocations/${requestId}`);
+      const res = await fetch(`${server.url}/_gust/v1/invocations/${requestId}`, { headers: ADMIN_AUTH });
       if (!res.ok) return undefined;
       const view = (await res.json()) as { invocation: { trigger: string; status: string } | null };
       return view.invocation ?? undefined;
@@ -152,7 +152,7 @@ describe('the AWS SDK Lambda client against Gust', () => {
     new LambdaClient({
       endpoint: server.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'anything', secretAccessKey: 'anything' },
+      credentials: ADMIN_KEY,
     });
 
   it('invokes a function with InvokeCommand and reads the payload and log tail', async () => {

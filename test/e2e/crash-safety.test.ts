@@ -12,7 +12,7 @@ import {
 import type { QueueView } from '../../src/queue/queue-views.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { invoke, REPO, type RunningServer, startServer, waitFor, writeApp } from './harness.js';
+import { ADMIN_KEY, invoke, REPO, type RunningServer, startServer, waitFor, writeApp } from './harness.js';
 
 const ACCEPTED = 2000;
 const ASYNC_QUEUE = 'gust-async';
@@ -77,10 +77,12 @@ function workerApp(url: string): string {
     'gust.yaml': `
 service: crash-queues
 provider:
+  permissions:
+    - Effect: Allow
+      Action: [queue:Get, queue:Send]
+      Resource: "gust:queue:*"
   environment:
     AWS_ENDPOINT_URL_SQS: "${url}"
-    AWS_ACCESS_KEY_ID: gust
-    AWS_SECRET_ACCESS_KEY: gust
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
     SDK_PATH: "${sdk}"
 queues:
@@ -119,7 +121,7 @@ function sqsClient(url: string): SQSClient {
   return new SQSClient({
     endpoint: url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'gust', secretAccessKey: 'gust' },
+    credentials: ADMIN_KEY,
   });
 }
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { type RunningServer, runCli, startServer, waitFor, writeApp } from './harness.js';
+import {
+  ADMIN_AUTH,
+  ADMIN_KEY,
+  type RunningServer,
+  runCli,
+  startServer,
+  waitFor,
+  writeApp,
+} from './harness.js';
 
 const FILES = {
   'gust.yaml': `
@@ -76,7 +84,7 @@ const client = () =>
   new EventBridgeClient({
     endpoint: server.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'anything', secretAccessKey: 'anything' },
+    credentials: ADMIN_KEY,
   });
 
 describe('the event bus through the EventBridge SDK', () => {
@@ -145,6 +153,7 @@ describe('CloudEvents over HTTP', () => {
     const binary = await fetch(`${server.url}/_gust/v1/events/cloudevents`, {
       method: 'POST',
       headers: {
+        ...ADMIN_AUTH,
         'ce-specversion': '1.0',
         'ce-id': 'bin-1',
         'ce-source': '/cloud/orders',
@@ -157,7 +166,7 @@ describe('CloudEvents over HTTP', () => {
     assert.equal(binary.status, 200, await binary.clone().text());
     const structured = await fetch(`${server.url}/_gust/v1/events/cloudevents`, {
       method: 'POST',
-      headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/cloudevents+json; charset=utf-8' },
       body: JSON.stringify({
         specversion: '1.0',
         id: 'struct-1',
@@ -183,6 +192,7 @@ describe('CloudEvents over HTTP', () => {
     const res = await fetch(`${server.url}/_gust/v1/events/cloudevents`, {
       method: 'POST',
       headers: {
+        ...ADMIN_AUTH,
         'ce-specversion': '1.0',
         'ce-id': 'x',
         'ce-source': '/s',

@@ -4,6 +4,8 @@ import { invoke, type RunningServer, startServer, writeApp } from './harness.js'
 
 const MANIFEST = `
 service: failures
+provider:
+  httpAuth: none
 functions:
   healthy:
     handler: ok.handler

@@ -8,6 +8,30 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const GUST_BIN = join(REPO, 'bin', 'gust.js');
 
+/**
+ * The admin key every test server starts with (GUST_BOOTSTRAP_*), and that the harness's CLI runs,
+ * `api()` and `invoke()` send. Tests of authentication make their own keys.
+ */
+export const ADMIN_KEY = {
+  accessKeyId: 'GKE2EADMINKEY2345672',
+  secretAccessKey: 'e2e-admin-secret-0123456789abcdefghijklm',
+} as const;
+
+/** `Authorization` for the admin key, as a header object. */
+export const ADMIN_AUTH: Readonly<Record<string, string>> = {
+  authorization: `Bearer gust_${ADMIN_KEY.accessKeyId}_${ADMIN_KEY.secretAccessKey}`,
+};
+
+/** The environment of a CLI process that uses the admin key. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GUST_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
+    GUST_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
+    ...extra,
+  };
+}
+
 /** Files of an app: path → content. A value of `{ content, executable: true }` makes it executable. */
 export type AppFiles = Record<string, string | { content: string; executable: true }>;
 
@@ -54,6 +78,8 @@ export interface StartOptions {
   idleTimeoutSec?: number;
   maxConcurrency?: number;
   extraArgs?: string[];
+  /** Extra environment for the server process. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts `gust up APP --port 0` as a child process and waits until it prints its URL. */
@@ -64,7 +90,17 @@ export async function startServer(files: AppFiles, options: StartOptions = {}): 
   if (options.idleTimeoutSec !== undefined) args.push('--idle-timeout', String(options.idleTimeoutSec));
   if (options.maxConcurrency !== undefined) args.push('--max-concurrency', String(options.maxConcurrency));
   args.push(...(options.extraArgs ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GUST_BOOTSTRAP_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
+      GUST_BOOTSTRAP_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
+      // Never touch the user's own CLI credentials file.
+      GUST_CONFIG_DIR: join(dataDir, 'cli-config'),
+      ...options.env,
+    },
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -101,7 +137,10 @@ export async function startServer(files: AppFiles, options: StartOptions = {}): 
     output: () => output,
     cli: (cliArgs, cliOptions) => runCli([...cliArgs, '--endpoint', url], cliOptions),
     async api<T>(path: string, init?: RequestInit): Promise<T> {
-      const res = await fetch(url + path, init);
+      const res = await fetch(url + path, {
+        ...init,
+        headers: { ...ADMIN_AUTH, ...(init?.headers as Record<string, string> | undefined) },
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path} → ${res.status}: ${text}`);
       return (text ? JSON.parse(text) : null) as T;
@@ -136,7 +175,7 @@ export function runCli(
     const child = execFile(
       process.execPath,
       [GUST_BIN, ...args],
-      { env: options.env ?? process.env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      { env: options.env ?? cliEnv(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolveResult({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -176,7 +215,7 @@ export async function invoke(
 ): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
   const res = await fetch(`${url}/2015-03-31/functions/${name}/invocations`, {
     method: 'POST',
-    headers,
+    headers: { ...ADMIN_AUTH, ...headers },
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
   const text = await res.text();

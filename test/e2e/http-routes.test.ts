@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type RunningServer, startServer } from './harness.js';
+import { ADMIN_AUTH, type RunningServer, startServer } from './harness.js';
 
 const MANIFEST = `
 service: routes
+provider:
+  httpAuth: none # these tests are about the event and response mapping, not auth
 functions:
   echo:
     handler: echo.handler
@@ -22,6 +24,10 @@ functions:
     handler: bad.handler
     events:
       - http: GET /bad
+  private:
+    handler: plain.handler
+    events:
+      - http: { method: GET, path: /private, auth: key }
 `;
 
 const FILES = {
@@ -170,5 +176,13 @@ describe('HTTP routes', () => {
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ERR_PAYLOAD_TOO_LARGE');
     assert.equal((await fetch(`${server.url}/plain`)).status, 200);
+  });
+
+  it('ask for an API key on a route declared auth: key, and serve it to a key allowed function:Invoke', async () => {
+    const anonymous = await fetch(`${server.url}/private`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'ERR_UNAUTHENTICATED');
+    const admin = await fetch(`${server.url}/private`, { headers: ADMIN_AUTH });
+    assert.equal(admin.status, 200);
   });
 });

@@ -44,6 +44,7 @@ functions:
           method: POST
           path: /orders
           idempotency: 60
+          auth: none
   charge:
     handler: counting.charge
     idempotency: { ttl: 60 }

@@ -16,6 +16,10 @@ functions:
   sender:
     handler: sender.handler
     timeout: 10
+    permissions:
+      - Effect: Allow
+        Action: [queue:Get, queue:Send]
+        Resource: gust:queue:inbox
     environment:
       SDK_PATH: ${SDK}
       AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: "1"

@@ -18,7 +18,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type RunningServer, startServer, waitFor, writeApp } from './harness.js';
+import { ADMIN_KEY, type RunningServer, startServer, waitFor, writeApp } from './harness.js';
 
 /**
  * Queues end to end: the real `gust up`, driven with @aws-sdk/client-sqs (which verifies the MD5
@@ -81,10 +81,12 @@ function queueApp(url: string): string {
     'gust.yaml': `
 service: qe2e
 provider:
+  permissions:
+    - Effect: Allow
+      Action: [queue:Get, queue:Send]
+      Resource: "gust:queue:*"
   environment:
     AWS_ENDPOINT_URL_SQS: "${url}"
-    AWS_ACCESS_KEY_ID: gust
-    AWS_SECRET_ACCESS_KEY: gust
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
     SQS_SDK: "${SQS_SDK}"
 queues:
@@ -126,7 +128,7 @@ before(async () => {
   sqs = new SQSClient({
     endpoint: server.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'gust', secretAccessKey: 'gust' },
+    credentials: ADMIN_KEY,
   });
 });
 

@@ -53,6 +53,12 @@ export interface SigV4Options {
   service?: string;
   /** When set, the credential scope must name this region. */
   region?: string;
+  /**
+   * Accepts session credentials: given the request's session token (X-Amz-Security-Token) and its
+   * access key id, returns the session's secret, or throws ERR_INVALID_CREDENTIALS. Without it a
+   * session token is refused.
+   */
+  sessionSecret?: (sessionToken: string, accessKeyId: string) => Promise<string>;
   /** Accept `x-amz-content-sha256: UNSIGNED-PAYLOAD`, which leaves the body unprotected (default true). */
   allowUnsignedPayload?: boolean;
 }
@@ -67,6 +73,8 @@ export interface SigV4Identity {
   presigned: boolean;
   /** False when the signature does not cover the body (UNSIGNED-PAYLOAD). */
   payloadSigned: boolean;
+  /** The session token, for session credentials (accepted only with `sessionSecret`). */
+  sessionToken?: string;
 }
 
 export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
@@ -253,7 +261,8 @@ export async function verifySigV4(
     authorization === undefined ? parsePresignedQuery(query) : parseAuthorizationHeader(authorization);
   const { credential } = claim;
 
-  if (headers.has('x-amz-security-token') || query['X-Amz-Security-Token'] !== undefined) {
+  const sessionToken = headers.get('x-amz-security-token') ?? singleParam(query, 'X-Amz-Security-Token');
+  if (sessionToken !== undefined && options.sessionSecret === undefined) {
     throw invalidCredentials(
       'The request carries an AWS session token, but Gust keys have none: unset AWS_SESSION_TOKEN (or the sessionToken credential) and sign with the Gust key alone.',
     );
@@ -286,7 +295,11 @@ export async function verifySigV4(
     signedValues[name] = value;
   }
 
-  const secret = await lookupSecret(credential.accessKeyId);
+  // Session credentials (a function's role) carry their secret, sealed, in the token.
+  const secret =
+    sessionToken !== undefined && options.sessionSecret !== undefined
+      ? await options.sessionSecret(sessionToken, credential.accessKeyId)
+      : await lookupSecret(credential.accessKeyId);
   if (secret === undefined) {
     throw invalidCredentials(
       `The access key id '${credential.accessKeyId}' does not exist (it was never issued, or was deleted).`,
@@ -332,5 +345,6 @@ export async function verifySigV4(
     signedHeaders: claim.signedHeaders,
     presigned: claim.form === 'query',
     payloadSigned: hash !== UNSIGNED_PAYLOAD,
+    ...(sessionToken !== undefined ? { sessionToken } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { ActionInfo } from './actions.js';
 
 /**
- * Actions on secrets (upcoming), API keys, policies and the audit log. Creating a key that carries
+ * Actions on secrets, API keys, policies and the audit log. Creating a key that carries
  * policies, or attaching one, also needs policies:Attach on each policy: holding keys:Create alone
  * must not let a caller mint a key more powerful than itself.
  */
@@ -11,52 +11,62 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:secret:NAME',
     access: 'secret',
     description: "Read a secret's value.",
-    operations: [],
+    operations: ['GET /_gust/v1/secrets/{name}/value', 'SecretsManager GetSecretValue'],
     aws: ['secretsmanager:GetSecretValue'],
-    upcoming: true,
   },
   {
     name: 'secrets:Put',
     resource: 'gust:secret:NAME',
     access: 'write',
     description: 'Create a secret or store a new value for it.',
-    operations: [],
+    operations: [
+      'PUT /_gust/v1/secrets/{name}/value',
+      'SecretsManager CreateSecret',
+      'SecretsManager PutSecretValue',
+      'SecretsManager UpdateSecret',
+    ],
     aws: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret'],
-    upcoming: true,
   },
   {
     name: 'secrets:List',
     resource: 'gust:secret:*',
     access: 'read',
-    description: 'List secret names (never values).',
-    operations: [],
-    aws: ['secretsmanager:ListSecrets'],
-    upcoming: true,
+    description: 'List secrets and show their metadata: names, versions, dates (never values).',
+    operations: [
+      'GET /_gust/v1/secrets',
+      'GET /_gust/v1/secrets/{name}',
+      'SecretsManager ListSecrets',
+      'SecretsManager DescribeSecret',
+    ],
+    aws: ['secretsmanager:ListSecrets', 'secretsmanager:DescribeSecret'],
   },
   {
     name: 'secrets:Delete',
     resource: 'gust:secret:NAME',
     access: 'write',
-    description: 'Delete a secret.',
-    operations: [],
-    aws: ['secretsmanager:DeleteSecret'],
-    upcoming: true,
+    description: 'Delete a secret, or restore one whose deletion is scheduled.',
+    operations: [
+      'DELETE /_gust/v1/secrets/{name}',
+      'POST /_gust/v1/secrets/{name}/restore',
+      'SecretsManager DeleteSecret',
+      'SecretsManager RestoreSecret',
+    ],
+    aws: ['secretsmanager:DeleteSecret', 'secretsmanager:RestoreSecret'],
   },
   {
     name: 'secrets:Rotate',
     resource: 'gust:secret:NAME',
     access: 'write',
     description: "Rotate a secret's value now.",
-    operations: [],
+    operations: ['POST /_gust/v1/secrets/{name}/rotate', 'SecretsManager RotateSecret'],
     aws: ['secretsmanager:RotateSecret'],
-    upcoming: true,
   },
   {
     name: 'keys:Create',
     resource: 'gust:key:*',
     access: 'permissions',
     description: 'Create an API key (its policies also need policies:Attach).',
-    operations: [],
+    operations: ['POST /_gust/v1/keys'],
     aws: [],
   },
   {
@@ -64,15 +74,15 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:key:*',
     access: 'read',
     description: 'List API keys: ids, names, policies, state (never the secret part).',
-    operations: [],
+    operations: ['GET /_gust/v1/keys', 'GET /_gust/v1/keys/{id}'],
     aws: [],
   },
   {
     name: 'keys:Disable',
     resource: 'gust:key:ID',
     access: 'permissions',
-    description: 'Disable an API key: requests signed with it are refused.',
-    operations: [],
+    description: 'Disable an API key (requests with it are refused), or enable it again.',
+    operations: ['POST /_gust/v1/keys/{id}/disable', 'POST /_gust/v1/keys/{id}/enable'],
     aws: [],
   },
   {
@@ -80,7 +90,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:key:ID',
     access: 'permissions',
     description: 'Delete an API key.',
-    operations: [],
+    operations: ['DELETE /_gust/v1/keys/{id}'],
     aws: [],
   },
   {
@@ -88,7 +98,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:NAME',
     access: 'permissions',
     description: 'Create a named policy or replace its document.',
-    operations: [],
+    operations: ['PUT /_gust/v1/policies/{name}'],
     aws: [],
   },
   {
@@ -96,7 +106,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:NAME',
     access: 'read',
     description: "Show a policy's document.",
-    operations: [],
+    operations: ['GET /_gust/v1/policies/{name}'],
     aws: [],
   },
   {
@@ -104,7 +114,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:*',
     access: 'read',
     description: 'List every policy, built-in ones included.',
-    operations: [],
+    operations: ['GET /_gust/v1/policies'],
     aws: [],
   },
   {
@@ -112,7 +122,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:NAME',
     access: 'permissions',
     description: 'Delete a policy that no key carries.',
-    operations: [],
+    operations: ['DELETE /_gust/v1/policies/{name}'],
     aws: [],
   },
   {
@@ -120,7 +130,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:NAME',
     access: 'permissions',
     description: 'Attach this policy to a key, or create a key that carries it.',
-    operations: [],
+    operations: ['POST /_gust/v1/keys/{id}/policies'],
     aws: [],
   },
   {
@@ -128,7 +138,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:policy:NAME',
     access: 'permissions',
     description: 'Detach this policy from a key.',
-    operations: [],
+    operations: ['DELETE /_gust/v1/keys/{id}/policies/{name}'],
     aws: [],
   },
   {
@@ -136,7 +146,7 @@ export const SECURITY_ACTIONS: readonly ActionInfo[] = [
     resource: 'gust:audit:*',
     access: 'read',
     description: 'Read the audit log: who did what, and each authorization decision.',
-    operations: [],
+    operations: ['GET /_gust/v1/audit'],
     aws: [],
   },
 ];

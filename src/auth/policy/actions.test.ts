@@ -8,7 +8,10 @@ import { resourcePatternProblem } from './resources.js';
 
 const readDoc = (name: string) => readFileSync(new URL(`../../../../docs/${name}`, import.meta.url), 'utf8');
 
-/** Every operation docs/api.md documents: control API and Invoke API routes, SQS and EventBridge operations. */
+/**
+ * Every operation docs/api.md documents: control API and Invoke API routes, SQS, EventBridge and
+ * Secrets Manager operations.
+ */
 function documentedOperations(): string[] {
   const api = readDoc('api.md');
   const routes = [...api.matchAll(/^#{3,4} `(GET|POST|PUT|PATCH|DELETE) (\/[^`?]*)/gm)].map(
@@ -26,8 +29,12 @@ function documentedOperations(): string[] {
   };
   const sqs = names('Operations: `CreateQueue`', '`MD5OfMessageBody`').map((op) => `SQS ${op}`);
   const eventBridge = names('sends it: `PutEvents`', '. Errors are').map((op) => `EventBridge ${op}`);
-  assert.ok(sqs.length >= 18 && eventBridge.length >= 6, 'the operation lists are found in docs/api.md');
-  return [...new Set([...routes, ...lambda, ...sqs, ...eventBridge])].sort();
+  const secrets = names('sends it: `CreateSecret`', '. Values travel').map((op) => `SecretsManager ${op}`);
+  assert.ok(
+    sqs.length >= 18 && eventBridge.length >= 6 && secrets.length >= 9,
+    'the operation lists are found in docs/api.md',
+  );
+  return [...new Set([...routes, ...lambda, ...sqs, ...eventBridge, ...secrets])].sort();
 }
 
 describe('the action catalogue', () => {

@@ -30,7 +30,7 @@ export interface ActionInfo {
   readonly access: AccessLevel;
   /** One line: what the action allows. */
   readonly description: string;
-  /** The API operations it guards: `METHOD /path`, `SQS Op`, `EventBridge Op`. */
+  /** The API operations it guards: `METHOD /path`, `SQS Op`, `EventBridge Op`, `SecretsManager Op`. */
   readonly operations: readonly string[];
   /** AWS IAM action names that mean this action in a policy. */
   readonly aws: readonly string[];

@@ -12,8 +12,14 @@ export function redactionMarker(name: string): string {
   return `[REDACTED:${name}]`;
 }
 
-/** Secret values by secret name. */
-export type SecretValues = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+/**
+ * Secret values by secret name. A list of [name, value] pairs may name a secret more than once (its
+ * current and previous values, for example); every value is then redacted under that name.
+ */
+export type SecretValues =
+  | ReadonlyMap<string, string>
+  | Readonly<Record<string, string>>
+  | readonly (readonly [string, string])[];
 
 /**
  * The spellings of a secret value that are redacted: the value itself; as it appears inside a JSON
@@ -77,7 +83,7 @@ export class Redactor {
   #compiled: Compiled;
 
   constructor(secrets?: SecretValues) {
-    this.#compiled = compile(secrets === undefined ? new Map() : entries(secrets)).compiled;
+    this.#compiled = compile(secrets === undefined ? [] : entries(secrets)).compiled;
   }
 
   /**
@@ -217,11 +223,16 @@ export class RedactingStream {
   }
 }
 
-function entries(secrets: SecretValues): ReadonlyMap<string, string> {
-  return secrets instanceof Map ? secrets : new Map(Object.entries(secrets));
+function entries(secrets: SecretValues): readonly (readonly [string, string])[] {
+  if (secrets instanceof Map) return [...secrets];
+  if (Array.isArray(secrets)) return secrets as readonly (readonly [string, string])[];
+  return Object.entries(secrets);
 }
 
-function compile(secrets: ReadonlyMap<string, string>): { compiled: Compiled; tooShort: string[] } {
+function compile(secrets: readonly (readonly [string, string])[]): {
+  compiled: Compiled;
+  tooShort: string[];
+} {
   const patterns: string[] = [];
   const markers: string[] = [];
   const seen = new Set<string>();
@@ -230,7 +241,7 @@ function compile(secrets: ReadonlyMap<string, string>): { compiled: Compiled; to
   // the order they were given in.
   for (const [name, value] of [...secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (value.length < MIN_SECRET_LENGTH) {
-      tooShort.push(name);
+      if (!tooShort.includes(name)) tooShort.push(name);
       continue;
     }
     for (const form of secretForms(value)) {

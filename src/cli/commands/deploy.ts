@@ -64,5 +64,7 @@ export function formatDeployReport(report: DeployReport, indent = '  '): string 
     lines.push(`${indent}(no functions)`);
   }
   if (report.removed.length > 0) lines.push(`${indent}Removed: ${report.removed.join(', ')}`);
+  // What the server accepted but cannot honour (network: none without a sandbox, ...).
+  for (const warning of report.warnings ?? []) lines.push(`${indent}WARNING: ${warning}`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { credentialsPath } from '../../auth/access/credentials-file.js';
 import { fakeRoutes } from '../api-fixtures.js';
 import { captureIo, type FakeApi, startFakeApi } from '../fake-api.js';
 import { runCli } from '../main.js';
@@ -71,6 +72,8 @@ describe('up', () => {
         idleTimeoutMs: 1500,
         maxConcurrency: 8,
         logger: undefined,
+        env: {},
+        credentialsFile: credentialsPath({}),
       },
     );
     const out = captured.stdout();

@@ -6,12 +6,14 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { credentialsPath } from '../../auth/access/credentials-file.js';
 import type { GustOptions, RunningGust } from '../../server.js';
 import type { ApiFunctionSummary, RouteEntry } from '../api-types.js';
 import { integerOption, secondsOption } from '../args.js';
 import { CliError, errorLine, issueLines, toCliError, usageError } from '../cli-error.js';
 import { createClient } from '../client.js';
 import type { CliContext } from '../context.js';
+import { resolveCredentials } from '../credentials.js';
 import { shortId } from '../format.js';
 import { formatTable } from '../table.js';
 import { type AppWatcher, watchApp } from '../watch-app.js';
@@ -39,6 +41,7 @@ interface UpOptions {
   sandbox?: boolean;
   production?: boolean;
   allowUnsandboxed?: boolean;
+  keyRateLimit?: number;
 }
 
 export function registerUp(program: Command, ctx: CliContext): void {
@@ -54,6 +57,11 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--max-concurrency <n>', 'most invocations running at once, over all functions', integerOption(1))
     .option('--retry-base <seconds>', 'first retry delay cap of queue deliveries (default 1)', secondsOption)
     .option('--retry-cap <seconds>', 'longest retry delay of queue deliveries (default 300)', secondsOption)
+    .option(
+      '--key-rate-limit <n>',
+      'requests per second each API key may make (bursts up to twice that); default: unlimited',
+      integerOption(1, 1_000_000),
+    )
     .option(
       '--prewarm <n>',
       'Node.js processes started ahead of time for cold starts (default 2; more absorbs bursts of new functions)',
@@ -80,12 +88,18 @@ export function registerUp(program: Command, ctx: CliContext): void {
         dataDir,
         // Server diagnostics go to stderr, keeping stdout for the banner and reports (and --json).
         logger: (line) => ctx.err(line),
+        env: ctx.env,
+        // The admin key a first start creates is saved where the CLI looks for credentials.
+        credentialsFile: credentialsPath(ctx.env),
       };
       if (hasApp) gustOptions.appDir = appDir;
       if (options.idleTimeout !== undefined)
         gustOptions.idleTimeoutMs = Math.round(options.idleTimeout * 1000);
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;
       if (options.prewarm !== undefined) gustOptions.genericPoolSize = options.prewarm;
+      if (options.keyRateLimit !== undefined) {
+        gustOptions.keyRateLimit = { rate: options.keyRateLimit, burst: options.keyRateLimit * 2 };
+      }
       if (options.sandbox === true) gustOptions.sandbox = 'bwrap';
       if (options.production === true) gustOptions.production = true;
       if (options.allowUnsandboxed === true) gustOptions.allowUnsandboxed = true;
@@ -194,7 +208,10 @@ async function printBanner(
   let functions: ApiFunctionSummary[] | undefined;
   let routes: RouteEntry[];
   try {
-    const client = createClient({ endpoint: running.url });
+    const credentials = resolveCredentials(ctx.env, running.url);
+    const client = createClient(
+      credentials === undefined ? { endpoint: running.url } : { endpoint: running.url, credentials },
+    );
     functions = (await client.listFunctions()).functions;
     routes = (await client.routes()).routes;
   } catch {

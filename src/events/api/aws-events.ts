@@ -97,8 +97,36 @@ export function createEventBridgeService(bus: EventBus): AwsJsonService {
     },
   };
 
+  /** The bus an input names (a name or an ARN, default when absent), without checking it exists. */
+  const namedBus = (value: unknown): string =>
+    typeof value === 'string' && value !== '' ? busNameOf(value) : DEFAULT_BUS;
+
   return {
     targetPrefix: 'AWSEvents',
+    authorize(operation, input, ctx) {
+      switch (operation) {
+        case 'PutEvents': {
+          const entries = Array.isArray(input.Entries) ? input.Entries : [];
+          const buses = new Set(entries.map((e) => namedBus((e as Input | null)?.EventBusName)));
+          for (const name of buses) ctx.auth.require('events:Put', `gust:bus:${name}`);
+          return;
+        }
+        case 'ListRules':
+        case 'DescribeRule':
+        case 'ListTargetsByRule':
+          ctx.auth.require('events:ListRules', `gust:bus:${namedBus(input.EventBusName)}`);
+          return;
+        case 'ListEventBuses':
+          ctx.auth.require('events:ListBuses', 'gust:bus:*');
+          return;
+        case 'DescribeEventBus':
+          ctx.auth.require('events:GetBus', `gust:bus:${namedBus(input.Name)}`);
+          return;
+        default:
+          // Operations Gust does not implement need no right: handle() refuses them by name.
+          return;
+      }
+    },
     async handle(operation, input) {
       const run = operations[operation];
       if (run) return run(input);

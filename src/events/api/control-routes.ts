@@ -21,9 +21,11 @@ export function eventControlRoutes(bus: EventBus, clock: Clock): ControlRoute[] 
     {
       method: 'POST',
       path: '/events',
+      authorize: { inHandler: 'events:Put on the bus named in the body' },
       async handler(req, res, ctx) {
         const body = await readJsonObject(req);
         const busName = optionalString(body, 'bus') ?? DEFAULT_BUS;
+        ctx.auth.require('events:Put', `gust:bus:${busName}`);
         const source = requiredString(body, 'source');
         const detailType = requiredString(body, 'detailType');
         if (typeof body.detail !== 'object' || body.detail === null || Array.isArray(body.detail))
@@ -40,9 +42,11 @@ export function eventControlRoutes(bus: EventBus, clock: Clock): ControlRoute[] 
     {
       method: 'POST',
       path: '/events/cloudevents',
+      authorize: { inHandler: 'events:Put on the bus named by ?bus' },
       async handler(req, res, ctx) {
         const query = new URLSearchParams(ctx.query);
         const busName = query.get('bus') || DEFAULT_BUS;
+        ctx.auth.require('events:Put', `gust:bus:${busName}`);
         const raw = await readBody(req, MAX_CLOUDEVENTS_BODY);
         const cloudEvents = parseCloudEventHttp({ headers: req.headersDistinct, body: raw });
         const context = {
@@ -63,8 +67,10 @@ export function eventControlRoutes(bus: EventBus, clock: Clock): ControlRoute[] 
     {
       method: 'GET',
       path: '/rules',
+      authorize: { inHandler: 'events:ListRules on the bus named by ?bus, or on every bus' },
       async handler(_req, res, ctx) {
         const busName = new URLSearchParams(ctx.query).get('bus');
+        ctx.auth.require('events:ListRules', `gust:bus:${busName || '*'}`);
         const rules = bus.rules().filter((r) => !busName || r.bus === busName);
         sendJson(res, 200, { rules: rules.map(ruleView) }, ctx.requestId);
       },
@@ -72,6 +78,7 @@ export function eventControlRoutes(bus: EventBus, clock: Clock): ControlRoute[] 
     {
       method: 'GET',
       path: '/buses',
+      authorize: { action: 'events:ListBuses', resource: () => 'gust:bus:*' },
       async handler(_req, res, ctx) {
         const rules = bus.rules();
         const buses = bus

@@ -13,7 +13,7 @@ import { type ChildMessage, isChildMessage, type ParentMessage } from './protoco
 export const BOOTSTRAP_PATH = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
 
 /** The package.json that makes the compiled bootstrap an ES module (nearest one above it). */
-function nearestPackageJson(from: string): string | null {
+export function nearestPackageJson(from: string): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) return file;

@@ -18,6 +18,7 @@ import type { InitOutcome, InitRequest, InstanceOptions, PooledInstance } from '
 import { ProcessHandle } from '../process-handle.js';
 import type { FunctionSpec, InvokeOutcome, InvokeRequest, LogListener } from '../types.js';
 import { RuntimeApiServer, type RuntimeReply } from './runtime-api-server.js';
+import { createRuntimeApiSocket, type RuntimeApiSocket } from './runtime-api-socket.js';
 
 interface PendingInvoke {
   requestId: string;
@@ -150,11 +151,22 @@ export class ProvidedInstance implements PooledInstance {
 
   async #start(bootstrap: string, init: InitRequest): Promise<InitOutcome> {
     const { spec } = this;
-    const { clock, initTimeoutMs } = this.#options;
+    const { clock, initTimeoutMs, sandbox } = this.#options;
+    // Without network, the sandbox cannot reach the host's loopback: the Runtime API is served on a
+    // Unix socket and relayed to 127.0.0.1:9001 inside the sandbox (runtime-api-socket.ts).
+    let socket: RuntimeApiSocket | null = null;
     let runtimeApi: string;
     try {
-      runtimeApi = await this.#server.listen();
+      if (sandbox && spec.network === 'none') {
+        socket = await createRuntimeApiSocket(`${this.#tmpDir}-api`);
+        await this.#server.listen(socket.path);
+        await socket.handOver();
+        runtimeApi = `127.0.0.1:${socket.relay.port}`;
+      } else {
+        runtimeApi = await this.#server.listen();
+      }
     } catch (error) {
+      this.#closed = this.#closeServer(socket);
       return {
         ok: false,
         error: { errorType: 'Runtime.Unknown', errorMessage: `Runtime API server: ${String(error)}` },
@@ -162,7 +174,7 @@ export class ProvidedInstance implements PooledInstance {
     }
     if (this.#dead) {
       // Killed (pool stopping) before the process existed.
-      this.#closed = this.#server.close();
+      this.#closed = this.#closeServer(socket);
       return { ok: false, error: exitError(null, KILLED, this.#killReason) };
     }
     const env = buildLambdaEnv(spec, {
@@ -180,21 +192,20 @@ export class ProvidedInstance implements PooledInstance {
       ipc: false,
       router: this.#router,
       tmpDir: this.#tmpDir,
-      // The Runtime API server listens on the host's loopback, so a sandboxed `provided` function
-      // shares the host's network (no 'none' yet): see docs/runtimes.md, "Sandbox".
-      ...(this.#options.sandbox
+      ...(sandbox
         ? {
             sandbox: {
               codeDir: spec.codeDir,
-              network: 'outbound' as const,
-              limits: this.#options.sandbox.limits,
-              runtimePaths: [],
+              network: socket ? ('none' as const) : ('outbound' as const),
+              limits: sandbox.limits,
+              runtimePaths: socket?.runtimePaths ?? [],
+              ...(socket ? { relay: socket.relay } : {}),
             },
           }
         : {}),
     });
     this.#handle = handle;
-    this.#closed = handle.closed.then(() => this.#server.close());
+    this.#closed = handle.closed.then(() => this.#closeServer(socket));
     // Exit, /next and /init/error all arrive asynchronously: #init is in place before any of them.
     handle.onExit((exit) => this.#onExit(exit));
     return new Promise<InitOutcome>((resolve) => {
@@ -204,6 +215,12 @@ export class ProvidedInstance implements PooledInstance {
       }, initTimeoutMs);
       this.#init = { resolve, timer, watch: this.#watchMemory() };
     });
+  }
+
+  /** Closes the Runtime API server and removes its socket folder, if it has one. */
+  async #closeServer(socket: RuntimeApiSocket | null): Promise<void> {
+    await this.#server.close();
+    await socket?.remove().catch(() => {});
   }
 
   #watchMemory(): MemoryWatch {

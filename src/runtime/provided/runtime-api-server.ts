@@ -120,15 +120,25 @@ export class RuntimeApiServer {
     this.#server.on('clientError', (_error, socket) => socket.destroy());
   }
 
-  /** Starts listening on a free loopback port; returns `host:port` for AWS_LAMBDA_RUNTIME_API. */
-  listen(): Promise<string> {
+  /**
+   * Starts listening on a free loopback port and returns `host:port` for AWS_LAMBDA_RUNTIME_API; or,
+   * given `socketPath`, on that Unix socket (for a sandbox without network, reached through a
+   * relay), returning the path.
+   */
+  listen(socketPath?: string): Promise<string> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
+      const done = (): void => {
         this.#server.off('error', reject);
+        if (socketPath !== undefined) {
+          resolve(socketPath);
+          return;
+        }
         const { port } = this.#server.address() as AddressInfo;
         resolve(`127.0.0.1:${port}`);
-      });
+      };
+      if (socketPath !== undefined) this.#server.listen(socketPath, done);
+      else this.#server.listen(0, '127.0.0.1', done);
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_SANDBOX_LIMITS, sandboxCommand } from './bwrap.js';
+import { DEFAULT_SANDBOX_LIMITS, SANDBOX_RUNTIME_API_DIR, sandboxCommand } from './bwrap.js';
 
 const base = {
   command: '/usr/bin/node',
@@ -10,7 +10,7 @@ const base = {
   tmpDir: '/data/tmp/123',
   runtimePaths: [],
   nodeBinary: '/usr/bin/node',
-  limits: { processes: 10, openFiles: 20, fileSizeMB: 1 },
+  limits: { processes: 10, openFiles: 20, fileSizeMB: 1, tmpSizeMB: 3 },
 } as const;
 
 /** The values following each occurrence of `flag`. */
@@ -23,7 +23,7 @@ function pairs(args: string[], flag: string): Array<[string, string]> {
 }
 
 describe('sandboxCommand', () => {
-  it('binds the code read-only at its own path and the tmp dir writable at /tmp and its own path', () => {
+  it('binds the code read-only at its own path and gives a sized tmpfs at /tmp, also reached at the tmp dir path', () => {
     const { command, args } = sandboxCommand({
       ...base,
       args: [...base.args],
@@ -35,12 +35,50 @@ describe('sandboxCommand', () => {
       pairs(args, '--ro-bind').find(([src]) => src === base.codeDir),
       [base.codeDir, base.codeDir],
     );
-    assert.deepEqual(pairs(args, '--bind'), [
-      [base.tmpDir, '/tmp'],
-      [base.tmpDir, base.tmpDir],
+    // Nothing of the host is writable: no read-write bind at all.
+    assert.deepEqual(pairs(args, '--bind'), []);
+    const tmpfs = args.indexOf('--tmpfs');
+    assert.deepEqual(args.slice(tmpfs - 2, tmpfs + 2), [
+      '--size',
+      String(3 * 1024 * 1024),
+      '--tmpfs',
+      '/tmp',
     ]);
+    assert.deepEqual(pairs(args, '--symlink'), [['/tmp', base.tmpDir]]);
+    // /dev (and so /dev/shm) is read-only once made, so /tmp is the only writable place.
+    assert.ok(args.indexOf('--remount-ro') > args.indexOf('--dev'));
+    assert.equal(args[args.indexOf('--remount-ro') + 1], '/dev');
     assert.ok(args.includes('--unshare-net'));
     assert.ok(!pairs(args, '--ro-bind').some(([src]) => src === '/etc/resolv.conf'));
+  });
+
+  it('puts the relay in front of the command and binds its socket folder read-only', () => {
+    const { args } = sandboxCommand({
+      ...base,
+      command: '/data/code/abc/bootstrap',
+      args: [],
+      runtimePaths: ['/opt/gust/relay.js'],
+      network: 'none',
+      relay: {
+        script: '/opt/gust/relay.js',
+        socketDir: '/data/tmp/123-api',
+        socketName: 'api.sock',
+        port: 9001,
+      },
+    });
+    assert.deepEqual(
+      pairs(args, '--ro-bind').find(([src]) => src === '/data/tmp/123-api'),
+      ['/data/tmp/123-api', SANDBOX_RUNTIME_API_DIR],
+    );
+    const inner = args.slice(args.indexOf('/usr/bin/prlimit') + 5);
+    assert.deepEqual(inner, [
+      '/usr/bin/node',
+      '/opt/gust/relay.js',
+      `${SANDBOX_RUNTIME_API_DIR}/api.sock`,
+      '9001',
+      '--',
+      '/data/code/abc/bootstrap',
+    ]);
   });
 
   it('applies the limits with prlimit before the command, and shares the network when outbound', () => {
@@ -57,5 +95,6 @@ describe('sandboxCommand', () => {
       '/opt/gust/bootstrap.js',
     ]);
     assert.equal(DEFAULT_SANDBOX_LIMITS.processes, 256);
+    assert.equal(DEFAULT_SANDBOX_LIMITS.tmpSizeMB, 512);
   });
 });

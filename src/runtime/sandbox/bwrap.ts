@@ -6,11 +6,11 @@ import { dirname } from 'node:path';
  * Bubblewrap sandboxes for instance processes. A sandboxed process gets new user, mount, PID, IPC,
  * UTS and cgroup namespaces (and a new network namespace for `network: 'none'`), an empty root
  * with only the system directories it needs bound read-only, its function's code read-only at the
- * same absolute path (so LAMBDA_TASK_ROOT and NODE_PATH stay valid), its private tmp dir
- * read-write (at its own path, which TMPDIR and HOME name, and at /tmp), and uid/gid 65534.
- * Nothing else of the host is visible: not Gust's data directory, database, master key, other
- * functions' code, nor other processes. Resource limits are applied inside the sandbox by
- * `prlimit`, since bwrap has no rlimit options.
+ * same absolute path (so LAMBDA_TASK_ROOT and NODE_PATH stay valid), a private size-limited tmpfs
+ * at /tmp (also reachable at the host tmp dir's path, which TMPDIR and HOME name), a read-only
+ * /dev, and uid/gid 65534. Nothing else of the host is visible: not Gust's data directory,
+ * database, master key, other functions' code, nor other processes. Resource limits are applied
+ * inside the sandbox by `prlimit`, since bwrap has no rlimit options.
  */
 
 export type SandboxNetwork = 'none' | 'outbound';
@@ -26,9 +26,38 @@ export interface SandboxLimits {
   openFiles: number;
   /** RLIMIT_FSIZE in MB: the largest file the function can write (EFBIG beyond it). */
   fileSizeMB: number;
+  /**
+   * Size of the instance's /tmp in MB: everything it writes there together (ENOSPC beyond it). /tmp
+   * is a tmpfs, so what is written there is held in the machine's memory (it can be swapped out).
+   */
+  tmpSizeMB: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 256, openFiles: 1024, fileSizeMB: 512 };
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  processes: 256,
+  openFiles: 1024,
+  fileSizeMB: 512,
+  tmpSizeMB: 512,
+};
+
+/**
+ * Where a `provided` function's Runtime API socket folder is bound (read-only) inside its sandbox
+ * when it has no network: the folder holds `runtime-api.sock`, which the in-sandbox relay forwards
+ * 127.0.0.1:9001 to.
+ */
+export const SANDBOX_RUNTIME_API_DIR = '/run/gust-runtime-api';
+
+/** How a `network: 'none'` process reaches a Unix socket of the host over TCP loopback. */
+export interface SandboxRelay {
+  /** The relay script (run with the Node.js binary); bound read-only with `runtimePaths`. */
+  script: string;
+  /** Host folder holding the socket; bound read-only at SANDBOX_RUNTIME_API_DIR. */
+  socketDir: string;
+  /** The socket's file name inside `socketDir`. */
+  socketName: string;
+  /** The loopback port the relay listens on inside the sandbox. */
+  port: number;
+}
 
 export interface SandboxCommandOptions {
   command: string;
@@ -45,6 +74,8 @@ export interface SandboxCommandOptions {
   nodeBinary: string;
   network: SandboxNetwork;
   limits: SandboxLimits;
+  /** Run `command` behind a TCP→Unix-socket relay (a `provided` function without network). */
+  relay?: SandboxRelay;
 }
 
 export const BWRAP = 'bwrap';
@@ -99,15 +130,20 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     // A Node.js installed elsewhere (nvm, a tarball): bind its prefix (bin/ and lib/).
     roBind(args, dirname(nodeDir));
   }
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
-  args.push('--bind', options.tmpDir, '/tmp');
-  args.push('--bind', options.tmpDir, options.tmpDir);
+  const { processes, openFiles, fileSizeMB, tmpSizeMB } = options.limits;
+  // bwrap's /dev is a tmpfs without a size (half the machine's memory) that the sandbox user owns,
+  // /dev/shm included: read-only, so that /tmp is the only place a function can write to.
+  args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/dev');
+  // A tmpfs has a size, which bounds all a function writes (a bind of a host folder would not).
+  args.push('--size', String(Math.round(tmpSizeMB * 1024 * 1024)), '--tmpfs', '/tmp');
+  // TMPDIR and HOME name the host tmp dir's path: make it lead to the same /tmp.
+  if (options.tmpDir !== '/tmp') args.push('--symlink', '/tmp', options.tmpDir);
   for (const path of options.runtimePaths) roBind(args, path);
+  if (options.relay) args.push('--ro-bind', options.relay.socketDir, SANDBOX_RUNTIME_API_DIR);
   args.push('--ro-bind', options.codeDir, options.codeDir);
   // The root is a tmpfs made by bwrap: make it read-only once everything is mounted on it.
   args.push('--remount-ro', '/');
   args.push('--chdir', options.cwd);
-  const { processes, openFiles, fileSizeMB } = options.limits;
   args.push(
     '--',
     PRLIMIT,
@@ -115,9 +151,12 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     `--nofile=${openFiles}`,
     `--fsize=${Math.round(fileSizeMB * 1024 * 1024)}`,
     '--',
-    options.command,
-    ...options.args,
   );
+  if (options.relay) {
+    const { script, socketName, port } = options.relay;
+    args.push(options.nodeBinary, script, `${SANDBOX_RUNTIME_API_DIR}/${socketName}`, String(port), '--');
+  }
+  args.push(options.command, ...options.args);
   return { command: BWRAP, args };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../core/clock.js';
@@ -26,7 +27,7 @@ const skip = support.available ? false : `bubblewrap sandboxes unavailable here 
 
 /** Every hostile attempt, chosen by `event.action`; each returns { ok, value } or { ok: false, code }. */
 const HOSTILE = `
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 const attempt = (f) => {
@@ -38,6 +39,18 @@ export const handler = async (e) => {
     case 'read': return attempt(() => readFileSync(e.path, 'utf8'));
     case 'write': return attempt(() => writeFileSync(e.path, 'x'));
     case 'big': return attempt(() => writeFileSync('/tmp/big', Buffer.alloc(e.bytes)));
+    case 'fill': {
+      // Writes 256 KB files until the disk refuses, then frees them again.
+      let written = 0;
+      let code = null;
+      const chunk = Buffer.alloc(256 * 1024, 1);
+      for (let i = 0; i < 100_000 && code === null; i++) {
+        try { writeFileSync(e.dir + '/fill-' + i, chunk); written += chunk.length; }
+        catch (err) { code = err.code ?? String(err); }
+      }
+      for (const name of readdirSync(e.dir)) if (name.startsWith('fill-')) rmSync(e.dir + '/' + name);
+      return { written, code };
+    }
     case 'kill': return attempt(() => process.kill(e.pid, 'SIGTERM'));
     case 'forkbomb': {
       let spawned = 0;
@@ -54,7 +67,7 @@ export const handler = async (e) => {
     }
     case 'connect':
       return new Promise((resolve) => {
-        const socket = connect(e.port, '127.0.0.1');
+        const socket = connect(e.port, e.host ?? '127.0.0.1');
         socket.on('connect', () => { socket.destroy(); resolve({ ok: true }); });
         socket.on('error', (err) => resolve({ ok: false, code: err.code }));
       });
@@ -69,6 +82,21 @@ export const handler = async (e) => {
       };
   }
 };
+`;
+
+/** A bash bootstrap that, per event, tries an HTTP request to the host's listener on TARGET_PORT. */
+const OFFLINE_BOOTSTRAP = `#!/bin/bash
+set -euo pipefail
+while true; do
+  HEADERS="$(mktemp)"
+  EVENT=$(curl -sS -LD "$HEADERS" "http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
+  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+  # curl's exit status: 7 = could not connect; other failures mean it connected.
+  NET=0
+  curl -s -o /dev/null --max-time 3 "http://127.0.0.1:$TARGET_PORT/" || NET=$?
+  curl -sS "http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$ID/response" \\
+    -d "{\\"event\\": $EVENT, \\"api\\": \\"$AWS_LAMBDA_RUNTIME_API\\", \\"net\\": $NET}"
+done
 `;
 
 const PROVIDED_BOOTSTRAP = `#!/bin/bash
@@ -114,14 +142,15 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
       clock: systemClock,
       dataDir,
       sandbox: 'bwrap',
-      sandboxLimits: { processes: 64, fileSizeMB: 1 },
+      sandboxLimits: { processes: 64, fileSizeMB: 1, tmpSizeMB: 4 },
     });
     await pool.start();
     server = createServer((socket) => {
       connections++;
       socket.destroy();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // On every interface, so that an attempt through the host's own address is seen too.
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
     port = (server.address() as { port: number }).port;
   });
 
@@ -143,6 +172,14 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     return { result: JSON.parse(outcome.payload), instance: acquired.instance };
   }
 
+  /** After every hostile attempt the platform must still serve a normal function, sandboxed as before. */
+  async function assertStillServing(): Promise<void> {
+    const { result } = await run(other, { action: 'normal', after: 'attack' });
+    assert.equal(result.uid, 65534);
+    assert.equal(result.own, 'other-secret');
+    assert.equal(result.note, 'written');
+  }
+
   it('runs a normal function as an unprivileged user with its event, environment and a writable /tmp', async () => {
     const { result } = await run(other, { action: 'normal', hello: 'world' });
     assert.deepEqual(result, {
@@ -160,12 +197,14 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
       assert.equal(result.ok, false);
       assert.ok(['ENOENT', 'EACCES'].includes(result.code), result.code);
     }
+    await assertStillServing();
   });
 
   it("cannot read another function's code", async () => {
     const { result } = await run(hostile, { action: 'read', path: join(other.codeDir, 'index.mjs') });
     assert.equal(result.ok, false);
     assert.ok(['ENOENT', 'EACCES'].includes(result.code), result.code);
+    await assertStillServing();
   });
 
   it("cannot read another function's environment or the host's /proc/1/environ", async () => {
@@ -186,12 +225,14 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
       assert.notEqual(init.value, hostInit?.slice(0, 500));
       assert.ok(!init.value.includes('other-secret'));
     }
+    await assertStillServing();
   });
 
   it('cannot signal the platform process', async () => {
     const { result } = await run(hostile, { action: 'kill', pid: process.pid });
     assert.equal(result.ok, false);
     assert.ok(['ESRCH', 'EPERM'].includes(result.code), result.code);
+    await assertStillServing();
   });
 
   it('cannot write outside /tmp, nor to its own code', async () => {
@@ -204,6 +245,7 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
       assert.equal(result.ok, false, path);
       assert.ok(['EROFS', 'EACCES', 'ENOENT', 'EPERM'].includes(result.code), `${path}: ${result.code}`);
     }
+    await assertStillServing();
   });
 
   it('cannot write a file larger than the file size limit', async () => {
@@ -212,6 +254,7 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     const { result: big } = await run(hostile, { action: 'big', bytes: 4 * 1024 * 1024 });
     assert.equal(big.ok, false);
     assert.equal(big.code, 'EFBIG');
+    await assertStillServing();
   });
 
   it('stops a fork bomb at the process limit while other functions keep being served', async () => {
@@ -234,6 +277,7 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     await (acquired.instance as Instance & { closed: Promise<void> }).closed;
     // The PID namespace is torn down by the kernel once its init dies, shortly after bwrap itself.
     await waitFor(() => descendants.every((child) => !processExists(child)), 'the sandbox processes to end');
+    await assertStillServing();
   });
 
   it('with network none cannot open a TCP connection; with outbound it can', async () => {
@@ -245,6 +289,45 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     // The client's connect completes before the listener's 'connection' event has run.
     await waitFor(() => connections === 1, 'the listener to see the connection');
     assert.equal(connections, 1);
+    await assertStillServing();
+  });
+
+  it('with network none cannot reach the host through its external address either', async (t) => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && !address.internal && address.family === 'IPv4');
+    if (!external) return t.skip('this machine has no external IPv4 address');
+    const before = connections;
+    const { result } = await run(offline, { action: 'connect', port, host: external.address });
+    assert.equal(result.ok, false);
+    assert.ok(['ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED'].includes(result.code), result.code);
+    assert.equal(connections, before);
+    await assertStillServing();
+  });
+
+  it('cannot fill the disk: /tmp refuses writes past its size, /dev is read-only, and the space comes back', async () => {
+    const filler = specFor(writeFunction(root, 'filler', { 'index.mjs': HOSTILE }), {
+      functionName: 'filler',
+    });
+    const { result: tmp } = await run(filler, { action: 'fill', dir: '/tmp' });
+    assert.equal(tmp.code, 'ENOSPC');
+    // The pool gives this sandbox a 4 MB /tmp.
+    assert.ok(tmp.written > 0 && tmp.written <= 4 * 1024 * 1024, `wrote ${tmp.written} bytes`);
+    // bwrap's /dev is a tmpfs as large as half the machine's memory: it must not be writable.
+    for (const dir of ['/dev/shm', '/dev']) {
+      const { result } = await run(filler, { action: 'fill', dir });
+      assert.equal(result.written, 0, dir);
+      assert.ok(['EROFS', 'EACCES'].includes(result.code), `${dir}: ${result.code}`);
+    }
+    // Nothing reached the host's disk under the instance's tmp dir.
+    assert.deepEqual(
+      readdirSync(join(dataDir, 'tmp')).filter((name) => name.includes('fill')),
+      [],
+    );
+    // The fill freed its files: the same warm instance can write again.
+    const { result: again } = await run(filler, { action: 'big', bytes: 512 * 1024 });
+    assert.equal(again.ok, true);
+    await assertStillServing();
   });
 
   it('counts the sandboxed process in the instance memory', async () => {
@@ -255,6 +338,28 @@ describe('sandboxed instances (bubblewrap)', { skip }, () => {
     pool.release(acquired.instance);
     // bwrap alone is a few MB; Node.js inside it is tens of MB.
     assert.ok(rssKB !== null && rssKB > 20_000, `${rssKB} KB`);
+  });
+
+  it('runs a provided function with network none: it reaches its own Runtime API and nothing else', async () => {
+    const codeDir = writeFunction(root, 'bash-offline', { bootstrap: OFFLINE_BOOTSTRAP });
+    const spec = specFor(codeDir, {
+      functionName: 'bash-offline',
+      runtime: 'provided',
+      handler: 'function.handler',
+      network: 'none',
+      environment: { TARGET_PORT: String(port) },
+    });
+    const before = connections;
+    const { result } = await run(spec, { n: 2 });
+    assert.deepEqual(result, { event: { n: 2 }, api: '127.0.0.1:9001', net: 7 });
+    assert.equal(connections, before);
+    // The same bootstrap with outbound network does reach the listener (so the 7 above means something).
+    const online = specFor(codeDir, { ...spec, functionName: 'bash-online', network: 'outbound' });
+    const { result: reached } = await run(online, { n: 3 });
+    // Not 7: it connected (the listener closes at once, so curl then fails with 52 or 56).
+    assert.notEqual(reached.net, 7);
+    await waitFor(() => connections === before + 1, 'the listener to see the connection');
+    await assertStillServing();
   });
 
   it('runs a provided bash bootstrap that uses curl against its Runtime API', async () => {

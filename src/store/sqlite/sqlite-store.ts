@@ -12,6 +12,12 @@ import { SqliteMessageSender } from './message-sender.js';
 import { SqliteQueueRepository } from './queue-repository.js';
 import { SqliteRuleRepository } from './rule-repository.js';
 import { SqliteScheduleRepository } from './schedule-repository.js';
+import { SqliteSecretRepository } from './secret-repository.js';
+import {
+  SqliteAuditRepository,
+  SqliteKeyRepository,
+  SqlitePolicyRepository,
+} from './security-repositories.js';
 import { migrateSqlite, readSchemaVersion } from './sqlite-migrate.js';
 
 export interface SqliteStoreOptions {
@@ -42,6 +48,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     idempotency: new SqliteIdempotencyRepository(db),
     schedules: new SqliteScheduleRepository(db, sender),
     rules: new SqliteRuleRepository(db),
+    keys: new SqliteKeyRepository(db),
+    policies: new SqlitePolicyRepository(db),
+    audit: new SqliteAuditRepository(db),
+    secrets: new SqliteSecretRepository(db),
     async migrate() {
       migrateSqlite(db, MIGRATIONS, clock.now());
     },
