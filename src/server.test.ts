@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -36,6 +36,26 @@ describe('starting Gust', () => {
     } finally {
       await gust.stop();
     }
+  });
+
+  it('starts an app that sets provider.production: true in production mode, refusing to run it unsandboxed', async () => {
+    const app = dataDir();
+    writeFileSync(
+      join(app, 'gust.yaml'),
+      'service: prod\nprovider:\n  production: true\nfunctions:\n  a:\n    handler: a.h\n',
+    );
+    writeFileSync(join(app, 'a.js'), 'exports.h = async () => 1;');
+    await assert.rejects(
+      startGust({
+        appDir: app,
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: dataDir(),
+        sandbox: 'none',
+        logger: () => {},
+      }),
+      { code: 'ERR_SANDBOX_REQUIRED' },
+    );
   });
 
   it('refuses production mode without a sandbox, saying how to fix it', async () => {

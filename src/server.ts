@@ -8,6 +8,7 @@ import { createFunctionRoles, rolePoliciesDeployHook } from './auth/access/funct
 import { type AccessControl, createAccessControl } from './auth/access/index.js';
 import type { CreatedKey } from './auth/access/key-admin.js';
 import { loadMasterKey } from './auth/secrets/master-key.js';
+import { type Cluster, createCluster } from './cluster/cluster.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { GustError } from './core/errors.js';
 import { type IdSource, randomIds } from './core/ids.js';
@@ -19,8 +20,10 @@ import { createEventsExtension } from './events/api/index.js';
 import { createEventBus, ruleDeployHook } from './events/bus/index.js';
 import { createLocalCodeStore } from './functions/code-store.js';
 import type { DeployReport, FunctionRegistry } from './functions/control-plane.js';
-import { networkIsolationHook } from './functions/network-isolation.js';
+import { readManifest } from './functions/manifest.js';
+import { networkIsolationHook, productionDeployHook } from './functions/network-isolation.js';
 import { createFunctionRegistry } from './functions/registry.js';
+import { createSharedCodeStore } from './functions/shared-code-store.js';
 import { unavailableFeatures } from './functions/unavailable-features.js';
 import { createGateway } from './gateway/gateway.js';
 import { createInvoker } from './invoker/invoker.js';
@@ -38,8 +41,12 @@ import type { InstancePool } from './runtime/types.js';
 import { environmentResolver, secretsDeployHook } from './secrets/secret-references.js';
 import { createSecretsExtension } from './secrets/secrets-extension.js';
 import { createSecretsService } from './secrets/secrets-service.js';
-import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { workflowDeployHook } from './workflow/api/deploy-workflows.js';
+import { createWorkflowExtension } from './workflow/api/workflow-extension.js';
+import * as workflowEngine from './workflow/engine/index.js';
+import { createWorkflowExecutor, type WorkflowExecutor } from './workflow/executor/executor.js';
 
 /**
  * The only place where capabilities are wired together. Each is built by its createX(deps) and
@@ -59,6 +66,12 @@ export interface GustOptions {
   /** 0 picks a free port. */
   port: number;
   dataDir: string;
+  /**
+   * The store: absent (and no GUST_STORE_URL in `env`), the SQLite file DATA/gust.db; a
+   * `postgres://user:pass@host:5432/db?schema=gust&poolSize=10` URL, a PostgreSQL database that
+   * several nodes share (docs/operations.md).
+   */
+  storeUrl?: string;
   /** Idle instances are stopped after this long (default 5 minutes). */
   idleTimeoutMs?: number;
   /** Platform-wide concurrency limit (default 100). */
@@ -82,7 +95,7 @@ export interface GustOptions {
   /** Where the server's own messages go (default: stderr). */
   logger?: (line: string) => void;
   /**
-   * Environment read at start: GUST_MASTER_KEY, GUST_BOOTSTRAP_ACCESS_KEY_ID and
+   * Environment read at start: GUST_MASTER_KEY, GUST_STORE_URL, GUST_BOOTSTRAP_ACCESS_KEY_ID and
    * GUST_BOOTSTRAP_SECRET_ACCESS_KEY (default: process.env).
    */
   env?: Readonly<Record<string, string | undefined>>;
@@ -114,6 +127,8 @@ export interface RunningGust {
     invoker: Invoker;
     pool: InstancePool;
     access: AccessControl;
+    cluster: Cluster;
+    workflows: WorkflowExecutor;
   };
 }
 
@@ -123,7 +138,15 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   const log = options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir);
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  const sandbox = await chooseSandbox(options, log);
+  // An app that declares provider.production: true is started as --production would be.
+  const declaresProduction =
+    options.appDir !== undefined &&
+    (await readManifest(options.appDir).then(
+      (m) => m.production,
+      () => false, // an unreadable manifest fails its deploy below, with its own error
+    ));
+  const production = options.production === true || declaresProduction;
+  const sandbox = await chooseSandbox({ ...options, production }, log);
   // DATA/tmp holds instance scratch folders and deploy staging: nothing in it outlives the process
   // that made it, so what a crash (kill -9) left behind is cleared here.
   await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
@@ -131,8 +154,14 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
 
   const env = options.env ?? process.env;
   const masterKey = await loadMasterKey({ dataDir, env });
-  const store = createSqliteStore({ path: join(dataDir, 'gust.db') });
-  await store.migrate();
+  const opened = openStore({ storeUrl: options.storeUrl ?? env.GUST_STORE_URL, dataDir });
+  const store = opened.store;
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const secrets = createSecretsService({
     store,
     masterKey,
@@ -143,7 +172,10 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   });
   const registry = createFunctionRegistry({
     store,
-    code: createLocalCodeStore(join(dataDir, 'code')),
+    code:
+      opened.codeBlobs === null
+        ? createLocalCodeStore(join(dataDir, 'code'))
+        : createSharedCodeStore(createLocalCodeStore(join(dataDir, 'code')), opened.codeBlobs, clock),
     clock,
     maxConcurrency,
     excludeFromCode: [dataDir],
@@ -175,6 +207,20 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   // The invoker hands Event invocations to the async queue, whose consumer runs them through the
   // invoker: the two are built one after the other and joined here.
   let asyncDelivery: AsyncDelivery | undefined;
+  const version = await packageVersion();
+  // This node among those sharing the store: heartbeats, and its share of global caps.
+  let invokerRef: Invoker | undefined;
+  const cluster = createCluster({
+    nodes: store.nodes,
+    clock,
+    version,
+    load: () => ({
+      inFlight: invokerRef?.inFlight().total ?? 0,
+      instances: pool.stats().instances.length,
+      rssBytes: process.memoryUsage.rss(),
+    }),
+    log,
+  });
   const invoker = createInvoker({
     registry,
     pool,
@@ -184,6 +230,8 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     maxConcurrency,
     region: REGION,
     accountId: ACCOUNT_ID,
+    reservationShare: (reserved) => cluster.share(reserved),
+    onSharesChange: (listener) => cluster.onMembershipChange(listener),
     platformEnvironment: (functionName) => {
       const credentials = access.functionCredentials(functionName);
       return {
@@ -213,6 +261,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   });
   registry.addDeployHook(unavailableFeatures);
   registry.addDeployHook(networkIsolationHook(sandbox, log));
+  registry.addDeployHook(productionDeployHook(sandbox, options.allowUnsandboxed === true));
   registry.addDeployHook(queueDeployHook(queues));
   registry.addDeployHook(secretsDeployHook(secrets));
   // What the delivery capabilities (bus, scheduler) all need.
@@ -235,6 +284,19 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     accountId: ACCOUNT_ID,
     backoff,
   });
+  // Workflows: Tasks run through the invoker, transitions travel through the gust-workflows queue.
+  const workflows = createWorkflowExecutor({
+    store,
+    queues,
+    invoker,
+    engine: workflowEngine,
+    clock,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    putEvents: (entries) => eventBus.putEvents(entries),
+    log,
+  });
+  registry.addDeployHook(workflowDeployHook(workflows.stateMachines, workflowEngine));
   const gateway = createGateway({
     invoker,
     registry,
@@ -242,8 +304,9 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     pool,
     clock,
     ids,
-    version: await packageVersion(),
-    storeKind: 'sqlite',
+    version,
+    cluster,
+    storeKind: opened.kind,
     sandbox,
     config: {
       host: options.host,
@@ -258,6 +321,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
       createEventsExtension(eventBus, clock),
       createQueueExtension({ queues, registry, clock, region: REGION, accountId: ACCOUNT_ID }),
       createSecretsExtension({ secrets, region: REGION, accountId: ACCOUNT_ID }),
+      createWorkflowExtension(workflows, workflowEngine),
     ],
   });
 
@@ -268,8 +332,13 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     // Bind first (answering 503 until ready) so that functions learn the platform's URL.
     const { url, port } = await gateway.listen();
     platformEnvironment = functionPlatformEnvironment(url);
+    invokerRef = invoker;
+    // Counted by the other nodes before this one takes any work; its row goes once it has wound down.
+    await cluster.start(url);
+    stops.unshift(() => cluster.stop());
     access.start();
     stops.unshift(() => access.stop());
+    await access.checkMasterKey();
     const bootstrap = await access.bootstrap(env);
     const bootstrapKey = bootstrap.created ? bootstrap.key : null;
     if (bootstrap.created)
@@ -297,6 +366,9 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
     // After the async queue exists (ticks are enqueued there); stops before its consumer.
     await scheduler.start();
     stops.unshift(() => scheduler.stop());
+    // After the queues and the invoker; stops (taking no new transitions) before the invoker does.
+    await workflows.start();
+    stops.unshift(() => workflows.stop());
     const deployReport = options.appDir ? await registry.deployDirectory(options.appDir) : null;
     await gateway.start();
     // Stopping begins with the gateway: no new requests while the rest winds down.
@@ -308,7 +380,7 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
       port,
       deployReport,
       bootstrapKey,
-      parts: { store, registry, invoker, pool, access },
+      parts: { store, registry, invoker, pool, access, cluster, workflows },
       redeploy: () => {
         if (!options.appDir) throw new Error('redeploy() needs the appDir option');
         return registry.deployDirectory(options.appDir);
@@ -371,6 +443,7 @@ export function functionPlatformEnvironment(url: string): Record<string, string>
     AWS_ENDPOINT_URL_SQS: url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+    AWS_ENDPOINT_URL_SFN: url,
     GUST_ENDPOINT: url,
   };
 }

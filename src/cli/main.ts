@@ -23,6 +23,7 @@ import { registerSchedules } from './commands/schedules.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
+import { registerWorkflows } from './commands/workflows.js';
 import { type CliContext, type CliIo, createContext, DEFAULT_ENDPOINT } from './context.js';
 
 export type { CliIo, Writer } from './context.js';
@@ -81,6 +82,7 @@ function buildProgram(ctx: CliContext): Command {
   registerRules(program, ctx);
   registerSchedules(program, ctx);
   registerSecrets(program, ctx);
+  registerWorkflows(program, ctx);
   registerKeys(program, ctx);
   registerAudit(program, ctx);
   registerStatus(program, ctx);

@@ -35,6 +35,12 @@ export interface CodeStore {
   put(dir: string, options?: { exclude?: readonly string[] }): Promise<StoredCode>;
   /** Absolute path of stored code. */
   path(hash: string): string;
+  /**
+   * Makes sure the code with `hash` is at `path(hash)` on this node, fetching it from wherever the
+   * cluster keeps code if needed (the shared code store). Absent on a local-only store: code
+   * stored there is always on disk.
+   */
+  ensure?(hash: string): Promise<void>;
 }
 
 type Entry =

@@ -61,8 +61,15 @@ export interface DeployOptions {
  * stored (throwing GustError refuses the whole deploy), and applies them after the functions are.
  */
 export interface DeployHook {
-  check?(manifest: Manifest): Promise<void>;
-  apply?(manifest: Manifest, report: DeployReport): Promise<void>;
+  /** `context.dir` is the app folder, for parts kept in files of their own (workflow definitions). */
+  check?(manifest: Manifest, context?: DeployContext): Promise<void>;
+  apply?(manifest: Manifest, report: DeployReport, context?: DeployContext): Promise<void>;
+}
+
+/** What a deploy hook knows besides the manifest. */
+export interface DeployContext {
+  /** The app folder being deployed (a staging folder for uploads), alive until the deploy ends. */
+  dir: string;
 }
 
 /**

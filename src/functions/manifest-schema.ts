@@ -243,7 +243,9 @@ const ruleSchema = z.strictObject(
       .array(
         z
           .string()
-          .regex(/^(function|queue):[A-Za-z0-9_-]{1,80}$/, { error: 'expected function:NAME or queue:NAME' }),
+          .regex(/^(function|queue|workflow):[A-Za-z0-9_-]{1,80}$/, {
+            error: 'expected function:NAME, queue:NAME or workflow:NAME',
+          }),
         {
           error: 'expected a list of targets',
         },
@@ -262,6 +264,20 @@ export const manifestSchema = z.strictObject(
       })
       .optional(),
     rules: z.record(name('rule'), ruleSchema, { error: 'expected a map of rule name to rule' }).optional(),
+    workflows: z
+      .record(
+        name('workflow'),
+        z.strictObject(
+          {
+            definition: z
+              .string({ error: 'expected the definition file (JSON or YAML), e.g. ./order.asl.json' })
+              .min(1, { error: 'expected the definition file (JSON or YAML), e.g. ./order.asl.json' }),
+          },
+          { error: 'expected { definition: FILE }' },
+        ),
+        { error: 'expected a map of workflow name to { definition: FILE }' },
+      )
+      .optional(),
     service: z
       .string({ error: 'expected the app name' })
       .regex(SERVICE_NAME, { error: 'expected a name of letters, digits and -, starting with a letter' }),
@@ -275,6 +291,7 @@ export const manifestSchema = z.strictObject(
           timeout: timeout.optional(),
           environment: environment.optional(),
           network: network.optional(),
+          production: z.boolean({ error: 'expected true or false' }).optional(),
           permissions: permissions.optional(),
           policies: policyNames.optional(),
           httpAuth: httpAuth.optional(),

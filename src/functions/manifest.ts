@@ -59,6 +59,16 @@ export interface Manifest {
   functions: ManifestFunction[];
   queues: ManifestQueue[];
   rules: ManifestRule[];
+  /** `provider.production: true`: the app must run with sandboxed instances. */
+  production: boolean;
+  /** Workflows (ASL state machines) and their definition files, when the manifest declares any. */
+  workflows?: ManifestWorkflow[];
+}
+
+/** A workflow the manifest declares: its name and definition file (relative to the app folder). */
+export interface ManifestWorkflow {
+  name: string;
+  definition: string;
 }
 
 export interface ManifestIssue {
@@ -135,7 +145,19 @@ export function parseManifest(text: string, file = 'gust.yaml'): Manifest {
   checkReferences(result, queues, rules, issues);
   checkAuthorizers(result, issues);
   if (issues.length > 0) throw manifestError(file, issues);
-  return { service, file, functions: result, queues, rules };
+  const workflows = Object.entries(parsed.data.workflows ?? {}).map(([name, w]) => ({
+    name,
+    definition: w.definition,
+  }));
+  return {
+    service,
+    file,
+    functions: result,
+    queues,
+    rules,
+    production: provider.production === true,
+    ...(workflows.length > 0 ? { workflows } : {}),
+  };
 }
 
 function toConfig(

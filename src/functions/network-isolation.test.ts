@@ -8,7 +8,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createLocalCodeStore } from './code-store.js';
 import type { FunctionRegistry } from './control-plane.js';
-import { isolatedNetworkFunctions, networkIsolationHook } from './network-isolation.js';
+import { isolatedNetworkFunctions, networkIsolationHook, productionDeployHook } from './network-isolation.js';
 import { createFunctionRegistry } from './registry.js';
 
 const MANIFEST = `service: shop
@@ -70,5 +70,29 @@ describe('network isolation warnings', () => {
     );
     assert.equal((await (await registryWith('none')).deployDirectory(root)).warnings, undefined);
     assert.deepEqual(logged, []);
+  });
+});
+
+describe('provider.production', () => {
+  const app = (production: boolean) => ({
+    service: 'shop',
+    file: 'gust.yaml',
+    functions: [],
+    queues: [],
+    rules: [],
+    production,
+  });
+
+  it('refuses to deploy a production app on an unsandboxed Gust, saying how to fix it', async () => {
+    await assert.rejects(productionDeployHook('none', false).check?.(app(true)) ?? Promise.resolve(), {
+      code: 'ERR_SANDBOX_REQUIRED',
+      message: /provider\.production: true.*--sandbox/,
+    });
+  });
+
+  it('deploys it when sandboxed, or when the operator allowed unsandboxed instances', async () => {
+    await productionDeployHook('bwrap', false).check?.(app(true));
+    await productionDeployHook('none', true).check?.(app(true));
+    await productionDeployHook('none', false).check?.(app(false));
   });
 });

@@ -1,3 +1,4 @@
+import { GustError } from '../core/errors.js';
 import type { FunctionConfig } from '../core/types.js';
 import type { DeployHook } from './control-plane.js';
 
@@ -40,6 +41,25 @@ export function networkIsolationHook(sandbox: 'bwrap' | 'none', log?: (line: str
       if (warning === null) return;
       report.warnings = [...(report.warnings ?? []), warning];
       log?.(`gust: WARNING: ${warning}`);
+    },
+  };
+}
+
+/**
+ * Refuses to deploy an app that declares `provider.production: true` on a Gust whose instances are
+ * not sandboxed, unless the operator started it with --allow-unsandboxed: the app's authors asked
+ * for isolation, and running it without is a decision only the operator may take.
+ */
+export function productionDeployHook(sandbox: 'bwrap' | 'none', allowUnsandboxed: boolean): DeployHook {
+  return {
+    async check(manifest) {
+      if (!manifest.production || sandbox === 'bwrap' || allowUnsandboxed) return;
+      throw new GustError(
+        'ERR_SANDBOX_REQUIRED',
+        `${manifest.file}: app '${manifest.service}' sets provider.production: true, but this Gust runs function instances unsandboxed. Start Gust with --sandbox (or --production), or with --production --allow-unsandboxed to accept plain processes.`,
+        // The server is fine; this app cannot run on it as configured.
+        { details: { file: manifest.file }, status: 409 },
+      );
     },
   };
 }

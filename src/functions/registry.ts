@@ -82,6 +82,8 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         if (v) entry.versions.set(v.versionId, v);
       }
     }
+    // On a cluster the code may have been deployed by another node: fetch it before it is run.
+    if (deps.code.ensure) for (const v of entry.versions.values()) await deps.code.ensure(v.codeHash);
     return entry;
   };
 
@@ -91,14 +93,36 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
     return entry;
   };
 
+  /** Reads every function from the store and swaps the whole view in at once. */
+  const loadAll = async (): Promise<void> => {
+    const fresh = new Map<string, Entry>();
+    for (const record of await deps.store.functions.listFunctions()) {
+      const entry = await loadEntry(record);
+      if (entry) fresh.set(record.name, entry);
+    }
+    entries.clear();
+    for (const [name, entry] of fresh) entries.set(name, entry);
+    changed();
+  };
+
+  /** Tells the other nodes sharing the store to reload (a no-op signal on SQLite). */
+  const broadcast = (what: string) => deps.store.signals.publish('functions', what);
+
+  let subscribed = false;
+
   return {
     async load() {
-      entries.clear();
-      for (const record of await deps.store.functions.listFunctions()) {
-        const entry = await loadEntry(record);
-        if (entry) entries.set(record.name, entry);
-      }
-      changed();
+      await serialise(loadAll);
+      if (subscribed) return;
+      subscribed = true;
+      // Another node deployed, deleted or published: load its committed view (serialised with
+      // this node's own deploys, so the in-memory view still matches one committed state).
+      deps.store.signals.subscribe('functions', (_payload, fromThisNode) => {
+        if (fromThisNode) return;
+        serialise(loadAll).catch((error: unknown) => {
+          console.error('gust: could not reload functions after a change on another node:', error);
+        });
+      });
     },
 
     deployDirectory(dir, options) {
@@ -113,7 +137,7 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         }
         const prepared = await prepare(manifest, dir, deps);
         checkAgainstOtherServices(manifest, prepared, entries, deps.maxConcurrency);
-        for (const hook of hooks) await hook.check?.(manifest);
+        for (const hook of hooks) await hook.check?.(manifest, { dir });
         const now = deps.clock.now();
         const report: DeployReport = { service: manifest.service, functions: [], removed: [] };
         for (const { fn, version } of prepared) {
@@ -167,8 +191,9 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         }
         // Capabilities apply their parts (queues, ...) before listeners hear of the change, so what
         // the new functions point at exists when consumers start.
-        for (const hook of hooks) await hook.apply?.(manifest, report);
+        for (const hook of hooks) await hook.apply?.(manifest, report, { dir });
         if (report.functions.some((f) => f.changed) || report.removed.length > 0) changed();
+        broadcast(manifest.service);
         return report;
       });
     },
@@ -230,6 +255,7 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         await deps.store.functions.deleteFunction(name);
         entries.delete(name);
         changed();
+        broadcast(name);
       });
     },
 
@@ -244,6 +270,7 @@ export function createFunctionRegistry(deps: RegistryDeps): FunctionRegistry {
         entry.published.set(published.number, published);
         entry.versions.set(entry.latest.versionId, entry.latest);
         changed();
+        broadcast(name);
         return published;
       });
     },

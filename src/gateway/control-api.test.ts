@@ -78,6 +78,7 @@ describe('control API', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
       status: 'ok',
+      storeStatus: 'ok',
       version: '0.1.0',
       uptimeMs: 1234,
       store: 'sqlite',

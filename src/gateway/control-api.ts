@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from 'find-my-way';
+import type { Cluster } from '../cluster/cluster.js';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
 import type { InvocationRecord } from '../core/types.js';
@@ -32,6 +33,8 @@ export interface ControlApiDeps {
   startedAt(): number;
   /** Endpoints other capabilities add. */
   extraRoutes?: readonly ControlRoute[];
+  /** The nodes sharing the store (absent: this node alone). */
+  cluster?: Pick<Cluster, 'nodeId' | 'listNodes'>;
 }
 
 /** `GET /_gust/v1/invocations/{requestId}` (docs/api.md). */
@@ -62,7 +65,22 @@ const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 function noop(): void {}
 
-/** The right to deliver to a trigger's target: `function:NAME`, `queue:NAME` or `bus:NAME`. */
+/** 'ok' when the store answers a trivial query within a second, else 'unavailable'. */
+async function storeReachable(store: Store, clock: Clock): Promise<'ok' | 'unavailable'> {
+  let timer: { cancel(): void } | undefined;
+  const timeout = new Promise<'unavailable'>((resolve) => {
+    timer = clock.setTimeout(() => resolve('unavailable'), 1000);
+  });
+  try {
+    return await Promise.race([store.schemaVersion().then(() => 'ok' as const), timeout]);
+  } catch {
+    return 'unavailable';
+  } finally {
+    timer?.cancel();
+  }
+}
+
+/** The right to deliver to a trigger's target: `function:NAME`, `queue:NAME`, `bus:NAME` or `workflow:NAME`. */
 function requireDelivery(ctx: RequestContext, target: string): void {
   const colon = target.indexOf(':');
   const kind = target.slice(0, colon);
@@ -70,6 +88,7 @@ function requireDelivery(ctx: RequestContext, target: string): void {
   if (kind === 'function') ctx.auth.require('function:Invoke', `gust:function:${name}`);
   else if (kind === 'queue') ctx.auth.require('queue:Send', `gust:queue:${name}`);
   else if (kind === 'bus') ctx.auth.require('events:Put', `gust:bus:${name}`);
+  else if (kind === 'workflow') ctx.auth.require('workflows:Start', `gust:workflow:${name}`);
 }
 
 function param(params: Params, name: string): string {
@@ -108,15 +127,20 @@ export function createControlApi(
 
   // Public: the gateway answers it before asking for credentials (load balancers call it).
   on('GET', '/health', { inHandler: 'nothing: public' }, async (_req, res, ctx) => {
+    // A node whose store is unreachable still answers 200 (degraded): it keeps serving warm
+    // invocations, and a load balancer that took every node out would serve nothing at all.
+    const storeStatus = await storeReachable(store, deps.clock);
     sendJson(
       res,
       200,
       {
-        status: 'ok',
+        status: storeStatus === 'ok' ? 'ok' : 'degraded',
+        storeStatus,
         version: deps.version,
         uptimeMs: Math.max(0, deps.clock.now() - deps.startedAt()),
         store: deps.storeKind,
         sandbox: deps.sandbox ?? 'none',
+        ...(deps.cluster !== undefined ? { node: deps.cluster.nodeId } : {}),
         // Functions that asked for `network: none`, which only the sandbox can enforce.
         ...((deps.sandbox ?? 'none') === 'none'
           ? { networkNotEnforced: isolatedNetworkFunctions(registry.list()) }
@@ -129,7 +153,10 @@ export function createControlApi(
   on(
     'POST',
     '/deploy',
-    { inHandler: 'function:Deploy on each function deployed or removed, queue:Create on each queue' },
+    {
+      inHandler:
+        'function:Deploy on each function deployed or removed, queue:Create on each queue, workflows:Create on each workflow',
+    },
     async (req, res, ctx) => {
       const upload = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxDeployBytes });
       let report: DeployReport;
@@ -138,12 +165,15 @@ export function createControlApi(
           for (const f of manifest.functions) ctx.auth.require('function:Deploy', `gust:function:${f.name}`);
           for (const name of removed) ctx.auth.require('function:Deploy', `gust:function:${name}`);
           for (const q of manifest.queues) ctx.auth.require('queue:Create', `gust:queue:${q.name}`);
+          for (const w of manifest.workflows ?? [])
+            ctx.auth.require('workflows:Create', `gust:workflow:${w.name}`);
           // Triggers act for the app later, with no caller. Wiring one to the app's own functions and
           // queues needs nothing more; wiring it to anything else needs the right to do what it will
           // do (consume that queue, invoke that function, send to that queue, publish on that bus).
           const own = new Set([
             ...manifest.functions.map((f) => `function:${f.name}`),
             ...manifest.queues.map((q) => `queue:${q.name}`),
+            ...(manifest.workflows ?? []).map((w) => `workflow:${w.name}`),
           ]);
           const external = (target: string) => !own.has(target);
           for (const f of manifest.functions) {
@@ -293,6 +323,11 @@ export function createControlApi(
       sendJson(res, 200, view, ctx.requestId);
     },
   );
+
+  on('GET', '/nodes', { action: 'nodes:List', resource: () => 'gust:node:*' }, async (_req, res, ctx) => {
+    const nodes = deps.cluster === undefined ? [] : await deps.cluster.listNodes();
+    sendJson(res, 200, { nodes, self: deps.cluster?.nodeId ?? null }, ctx.requestId);
+  });
 
   on(
     'GET',

@@ -94,6 +94,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     maxDeployBytes: config.maxDeployBytes,
     startedAt: () => startedAt,
     extraRoutes: (deps.extensions ?? []).flatMap((e) => e.controlRoutes ?? []),
+    ...(deps.cluster !== undefined ? { cluster: deps.cluster } : {}),
   });
   /**
    * Wraps a handler so it runs only for an authenticated caller: credentials are checked first

@@ -26,6 +26,7 @@ import type {
 import type { InvokeOptions, InvokeResult, Invoker } from '../invoker/types.js';
 import type { PoolStats } from '../runtime/types.js';
 import type { AsyncInvocationRecord, IdempotencyRepository } from '../store/delivery-repositories.js';
+import { createLocalSignals } from '../store/signals.js';
 import type { InvocationQuery, LogQuery, Store } from '../store/store.js';
 import { createGateway } from './gateway.js';
 import type { GatewayAccess, GatewayConfig, GatewayExtension } from './types.js';
@@ -242,7 +243,10 @@ export class FakeStore {
       keys: unused as Store['keys'],
       policies: unused as Store['policies'],
       audit: unused as Store['audit'],
+      nodes: unused as Store['nodes'],
+      signals: createLocalSignals(),
       secrets: unused as Store['secrets'],
+      workflows: unused as Store['workflows'],
       invocations: {
         insertMany: async () => {},
         get: async (id) => this.records.find((r) => r.requestId === id),

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditLog } from '../auth/access/audit-log.js';
 import type { Authenticator } from '../auth/access/authenticator.js';
 import type { RequestAuth } from '../auth/access/caller.js';
+import type { Cluster } from '../cluster/cluster.js';
 import type { Clock } from '../core/clock.js';
 import type { GustError } from '../core/errors.js';
 import type { IdSource } from '../core/ids.js';
@@ -61,6 +62,8 @@ export interface GatewayDeps {
   extensions?: readonly GatewayExtension[];
   /** Who is calling (bearer tokens, SigV4), and where audit entries go. */
   access: GatewayAccess;
+  /** The nodes sharing the store, for health and `GET /_gust/v1/nodes` (absent: a lone node). */
+  cluster?: Pick<Cluster, 'nodeId' | 'listNodes'>;
 }
 
 /** The part of access control the gateway runs on every request. */

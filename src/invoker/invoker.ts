@@ -38,6 +38,13 @@ export interface InvokerDeps {
    */
   platformEnvironment?: (functionName: string) => Record<string, string>;
   /**
+   * This node's part of a function's reservedConcurrency when several nodes share the store (the
+   * reservation is a cap over all of them; src/cluster/cluster.ts). Default: all of it.
+   */
+  reservationShare?: (reserved: number) => number;
+  /** Subscribes to changes that alter `reservationShare` (nodes joining or leaving). */
+  onSharesChange?: (listener: () => void) => () => void;
+  /**
    * Replaces references to secrets (`${secret:NAME}`) in a function's own environment with their
    * values when an instance is specified. Synchronous: it reads values the secrets service keeps
    * in memory, so no store call sits between a request and its instance. Throws a GustError
@@ -114,8 +121,8 @@ export function createInvoker(deps: InvokerDeps): Invoker {
     const current = new Set<string>();
     for (const fn of functions) {
       current.add(fn.name);
-      if (fn.config.reservedConcurrency !== undefined)
-        reservations.set(fn.name, fn.config.reservedConcurrency);
+      const reserved = fn.config.reservedConcurrency;
+      if (reserved !== undefined) reservations.set(fn.name, deps.reservationShare?.(reserved) ?? reserved);
       const latest = deps.registry.resolve(fn.name);
       try {
         deps.pool.setProvisioned(specFor(latest), fn.config.provisionedConcurrency ?? 0);
@@ -138,7 +145,11 @@ export function createInvoker(deps: InvokerDeps): Invoker {
   ) => {
     const { version, executedVersion } = resolved;
     const name = version.functionName;
-    const release = limiter.tryAcquire(name, version.config.reservedConcurrency);
+    const reserved = version.config.reservedConcurrency;
+    const release = limiter.tryAcquire(
+      name,
+      reserved === undefined ? undefined : (deps.reservationShare?.(reserved) ?? reserved),
+    );
     if (typeof release === 'string') {
       counters.throttles++;
       if (throttleChannel.hasSubscribers) {
@@ -331,7 +342,12 @@ export function createInvoker(deps: InvokerDeps): Invoker {
     inFlight: () => limiter.inFlight(),
     counters: () => ({ ...counters }),
     async start() {
-      unsubscribe = deps.registry.onChange(syncWithRegistry);
+      const fromRegistry = deps.registry.onChange(syncWithRegistry);
+      const fromShares = deps.onSharesChange?.(syncWithRegistry);
+      unsubscribe = () => {
+        fromRegistry();
+        fromShares?.();
+      };
       syncWithRegistry();
     },
     async stop(graceMs = 10_000) {

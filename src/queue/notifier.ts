@@ -5,6 +5,8 @@
  */
 export interface QueueNotifier {
   notify(queue: string): void;
+  /** Wakes every waiter of every queue. */
+  notifyAll(): void;
   /** Resolves on the next notify(queue), or when `signal` aborts. */
   wait(queue: string, signal?: AbortSignal): Promise<void>;
 }
@@ -17,6 +19,9 @@ export function createQueueNotifier(): QueueNotifier {
       if (!set) return;
       waiters.delete(queue);
       for (const wake of set) wake();
+    },
+    notifyAll() {
+      for (const queue of [...waiters.keys()]) this.notify(queue);
     },
     wait(queue, signal) {
       return new Promise<void>((resolve) => {

@@ -132,8 +132,17 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     return message;
   };
 
-  /** Every send wakes waiters: a delayed message may be due before the time they sleep until. */
-  const wake = (queue: string) => notifier.notify(queue);
+  /**
+   * Every send wakes waiters: a delayed message may be due before the time they sleep until. The
+   * waiters of other nodes sharing the store are woken through a signal (`m:QUEUE`).
+   */
+  const wake = (queue: string) => {
+    notifier.notify(queue);
+    deps.store.signals.publish('queue', `m:${queue}`);
+  };
+  /** A queue's settings changed or it was deleted: other nodes drop their cached copy (`c:QUEUE`). */
+  const configChanged = (queue: string) => deps.store.signals.publish('queue', `c:${queue}`);
+  let unsubscribe: (() => void) | undefined;
 
   const pruneExpired = async () => {
     try {
@@ -159,6 +168,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       };
       await repo.putQueue(record);
       cache.set(name, record);
+      configChanged(name);
       return record;
     },
     getQueue,
@@ -167,6 +177,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       await getQueue(name);
       await repo.deleteQueue(name);
       cache.delete(name);
+      configChanged(name);
     },
 
     async send(queue, inputs) {
@@ -271,7 +282,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       const changed = await repo.changeVisibility(queue, receiptHandle, {
         visibleAt: deps.clock.now() + visibilityTimeoutSec * 1000,
       });
-      if (changed) notifier.notify(queue);
+      if (changed) wake(queue);
       return changed;
     },
 
@@ -281,14 +292,14 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       if (options.uncountReceive) change.uncountReceive = true;
       const returned = await repo.changeVisibility(queue, receiptHandle, change);
       // Waiters may be sleeping until this message's old lease ends; wake them to look again.
-      if (returned) notifier.notify(queue);
+      if (returned) wake(queue);
       return returned;
     },
 
     async moveToDeadLetter(queue, receiptHandle, toQueue, reason) {
       await getQueue(toQueue);
       const moved = await repo.moveToDeadLetter(queue, receiptHandle, toQueue, reason, deps.clock.now());
-      if (moved) notifier.notify(toQueue);
+      if (moved) wake(toQueue);
       return moved;
     },
 
@@ -302,9 +313,9 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       if (options.toQueue !== undefined) await getQueue(options.toQueue);
       const moved = await repo.redrive(deadLetterQueue, { ...options, now: deps.clock.now() });
       if (moved > 0) {
-        if (options.toQueue) notifier.notify(options.toQueue);
+        if (options.toQueue) wake(options.toQueue);
         // Without toQueue, messages return to their own source queues: wake every queue's waiters.
-        else for (const q of await repo.listQueues()) notifier.notify(q.name);
+        else for (const q of await repo.listQueues()) wake(q.name);
       }
       return moved;
     },
@@ -320,14 +331,25 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     },
 
     waitForMessages: (queue, signal) => notifier.wait(queue, signal),
-    notify: (queue) => notifier.notify(queue),
+    notify: (queue) => wake(queue),
 
     start() {
       running = true;
+      unsubscribe = deps.store.signals.subscribe('queue', (payload, fromThisNode) => {
+        if (fromThisNode) return;
+        const name = payload.slice(2);
+        if (payload === '') {
+          // The signal connection was down: anything may have happened; look again everywhere.
+          cache.clear();
+          notifier.notifyAll();
+        } else if (payload.startsWith('c:')) cache.delete(name);
+        else notifier.notify(name);
+      });
       retentionTimer = deps.clock.setTimeout(() => void pruneExpired(), deps.retentionIntervalMs ?? 60_000);
     },
     stop() {
       running = false;
+      unsubscribe?.();
       retentionTimer?.cancel();
     },
   };

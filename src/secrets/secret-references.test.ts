@@ -16,6 +16,7 @@ function manifest(environment: Record<string, string>): Manifest {
   return {
     service: 'shop',
     file: 'gust.yaml',
+    production: false,
     functions: [
       {
         name: 'orders',

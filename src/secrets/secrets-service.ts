@@ -33,7 +33,7 @@ import {
 export type { SecretValueView, SecretView } from './secret-views.js';
 
 export interface SecretsServiceDeps {
-  store: Pick<Store, 'secrets'>;
+  store: Pick<Store, 'secrets' | 'signals'>;
   masterKey: MasterKey;
   clock: Clock;
   /** Reported in ARNs. */
@@ -105,6 +105,7 @@ export function createSecretsService(deps: SecretsServiceDeps): SecretsService {
   const cache = new SecretCache(deps.log);
   const arnOf = (s: SecretRecord) => arns.arn(s.name, s.arnSuffix);
   let purgeTimer: { cancel(): void } | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   const decrypt = (name: string, v: SecretVersionRecord) =>
     decryptSecret(deps.masterKey, name, v.kind, v.valueEncrypted);
@@ -119,7 +120,12 @@ export function createSecretsService(deps: SecretsServiceDeps): SecretsService {
       labeled: labeled.map((v) => valueText(decrypt(s.name, v))),
     };
   };
+  /** Re-reads one secret into this node's cache and tells the other nodes to do the same. */
   const refresh = async (name: string) => {
+    await reload(name);
+    deps.store.signals.publish('secrets', name);
+  };
+  const reload = async (name: string) => {
     const s = await repo.get(name);
     if (s === undefined) cache.remove(name);
     else {
@@ -190,6 +196,19 @@ export function createSecretsService(deps: SecretsServiceDeps): SecretsService {
       const entries = [];
       for (const s of await repo.list()) entries.push(await cacheEntry(s));
       cache.setMany(entries);
+      // Other nodes' writes: read the secret again (all of them after a lost connection).
+      unsubscribe = deps.store.signals.subscribe('secrets', (name, fromThisNode) => {
+        if (fromThisNode) return;
+        const names =
+          name === '' ? repo.list().then((all) => all.map((x) => x.name)) : Promise.resolve([name]);
+        names
+          .then(async (list) => {
+            for (const n of list) await reload(n);
+          })
+          .catch((error: unknown) =>
+            deps.log?.(`gust: could not reload a secret changed on another node: ${String(error)}`),
+          );
+      });
       const schedule = () => {
         purgeTimer = deps.clock.setTimeout(() => {
           void purgeDue()
@@ -200,6 +219,7 @@ export function createSecretsService(deps: SecretsServiceDeps): SecretsService {
       schedule();
     },
     stop() {
+      unsubscribe?.();
       purgeTimer?.cancel();
       purgeTimer = undefined;
     },
@@ -334,6 +354,7 @@ export function createSecretsService(deps: SecretsServiceDeps): SecretsService {
       if (force === true) {
         await repo.delete(s.name);
         cache.remove(s.name);
+        deps.store.signals.publish('secrets', s.name);
         return { name: s.name, arn: arnOf(s), deletionDate: now };
       }
       if (s.deletedAt !== undefined) {

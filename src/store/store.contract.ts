@@ -10,10 +10,13 @@ import { fn, withStore } from './contract/fixtures.js';
 import { functionContract } from './contract/functions.contract.js';
 import { invocationContract } from './contract/invocations.contract.js';
 import { logContract } from './contract/logs.contract.js';
+import { nodeContract } from './contract/nodes.contract.js';
 import { queueLeaseContract } from './contract/queue-leases.contract.js';
 import { queueContract } from './contract/queues.contract.js';
 import { ruleContract } from './contract/rules.contract.js';
 import { secretContract } from './contract/secrets.contract.js';
+import { securityContract } from './contract/security.contract.js';
+import { workflowContract } from './contract/workflows.contract.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type { MakeStore } from './contract/fixtures.js';
@@ -68,6 +71,9 @@ export function runStoreContract(
     describe('idempotency', () => idempotencyContract(makeStore));
     describe('schedules', () => scheduleContract(makeStore));
     describe('event rules', () => ruleContract(makeStore));
+    describe('keys, policies and audit', () => securityContract(makeStore));
+    describe('nodes', () => nodeContract(makeStore));
     describe('secrets', () => secretContract(makeStore));
+    describe('workflows', () => workflowContract(makeStore));
   });
 }

@@ -11,10 +11,13 @@ import type {
   IdempotencyRepository,
   ScheduleRepository,
 } from './delivery-repositories.js';
+import type { NodeRepository } from './node-repository.js';
 import type { QueueRepository } from './queue-repository.js';
 import type { RuleRepository } from './rule-repository.js';
 import type { SecretRepository } from './secret-repository.js';
 import type { AuditRepository, KeyRepository, PolicyRepository } from './security-repositories.js';
+import type { SignalBus } from './signals.js';
+import type { WorkflowRepository } from './workflow-repository.js';
 
 /**
  * The store port. Capabilities talk only to these async repositories; SQLite (default) and
@@ -43,6 +46,12 @@ export interface Store {
   readonly audit: AuditRepository;
   /** Secrets: their encrypted versions and staging labels (never a plaintext value). */
   readonly secrets: SecretRepository;
+  /** Workflows: state machines, durable executions, history, timers and task tokens. */
+  readonly workflows: WorkflowRepository;
+  /** The nodes sharing this store, by heartbeat. */
+  readonly nodes: NodeRepository;
+  /** "Look again" hints between the nodes sharing this store (docs/operations.md). */
+  readonly signals: SignalBus;
   /** Brings the schema up to date (idempotent). Called once before use. */
   migrate(): Promise<void>;
   /** The schema version this store is at. */

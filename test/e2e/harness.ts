@@ -80,17 +80,24 @@ export interface StartOptions {
   extraArgs?: string[];
   /** Extra environment for the server process. */
   env?: NodeJS.ProcessEnv;
+  /** false: start Gust without deploying an app (the files, if any, are only written). */
+  app?: boolean;
 }
 
 /** Starts `gust up APP --port 0` as a child process and waits until it prints its URL. */
 export async function startServer(files: AppFiles, options: StartOptions = {}): Promise<RunningServer> {
   const appDir = options.reuse?.appDir ?? writeApp(files);
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'gust-e2e-data-'));
-  const args = [GUST_BIN, 'up', appDir, '--port', '0', '--data-dir', dataDir];
+  // Without an app, `gust up` runs in a folder with no gust.yaml and deploys nothing.
+  const args =
+    options.app === false
+      ? [GUST_BIN, 'up', '--port', '0', '--data-dir', dataDir]
+      : [GUST_BIN, 'up', appDir, '--port', '0', '--data-dir', dataDir];
   if (options.idleTimeoutSec !== undefined) args.push('--idle-timeout', String(options.idleTimeoutSec));
   if (options.maxConcurrency !== undefined) args.push('--max-concurrency', String(options.maxConcurrency));
   args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, {
+    cwd: options.app === false ? appDir : process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,

@@ -125,6 +125,7 @@ const AWS_TARGETS: Record<string, string> = {
   SQS: 'AmazonSQS',
   EventBridge: 'AWSEvents',
   SecretsManager: 'secretsmanager',
+  StepFunctions: 'AWSStepFunctions',
 };
 
 interface Probe {
@@ -151,6 +152,12 @@ async function probes(ownKeyId: string): Promise<Probe[]> {
     Rule: 'r',
     SecretId: 'db/password',
     SecretString: 'x',
+    name: 'allowed',
+    definition: '{}',
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:allowed',
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:allowed:e',
+    taskToken: 'no-such-token',
+    output: '{}',
   });
   const bodies: Record<string, string | Uint8Array> = {
     'POST /_gust/v1/deploy': archive,
@@ -159,6 +166,10 @@ async function probes(ownKeyId: string): Promise<Probe[]> {
     'POST /_gust/v1/queues': JSON.stringify({ name: 'newq' }),
     'POST /_gust/v1/events': JSON.stringify({ source: 's', detailType: 'd', detail: {} }),
     'PUT /_gust/v1/policies/{name}': JSON.stringify({ document: { Statement: [] } }),
+    'PUT /_gust/v1/workflows/{name}': JSON.stringify({ definition: {} }),
+    'POST /_gust/v1/tasks/success': JSON.stringify({ taskToken: 'no-such-token' }),
+    'POST /_gust/v1/tasks/failure': JSON.stringify({ taskToken: 'no-such-token' }),
+    'POST /_gust/v1/tasks/heartbeat': JSON.stringify({ taskToken: 'no-such-token' }),
   };
   const operations = [...ACTIONS.flatMap((a) => a.operations), ...PUBLIC_OPERATIONS];
   return operations.map((operation): Probe => {

@@ -16,6 +16,7 @@ const DATA_PLANE = new Set([
   'queue:ChangeVisibility',
   'events:Put',
   'workflows:Start',
+  'workflows:SendTaskResult',
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import { GustError } from '../../core/errors.js';
+import { GustError, isGustError } from '../../core/errors.js';
 import { isAccessKeyId, isSecret, type KeyPair } from '../credentials/key-format.js';
 import type { CreatedKey, KeyAdmin } from './key-admin.js';
 
@@ -22,13 +22,20 @@ export async function bootstrapAdminKey(
 ): Promise<BootstrapResult> {
   const pair = bootstrapPair(env);
   if ((await keyCount()) > 0) return { created: false };
-  const key = await keys.create(
-    pair === undefined
-      ? { name: 'admin', policies: ['admin'] }
-      : { name: 'admin', policies: ['admin'], pair },
-    'bootstrap',
-  );
-  return { created: true, key, source: pair === undefined ? 'generated' : 'environment' };
+  try {
+    const key = await keys.create(
+      pair === undefined
+        ? { name: 'admin', policies: ['admin'] }
+        : { name: 'admin', policies: ['admin'], pair },
+      'bootstrap',
+    );
+    return { created: true, key, source: pair === undefined ? 'generated' : 'environment' };
+  } catch (error) {
+    // Several nodes starting at once on an empty database with the same bootstrap pair: one of
+    // them stored it first, which is what all of them wanted.
+    if (pair !== undefined && isGustError(error) && error.code === 'ERR_CONFLICT') return { created: false };
+    throw error;
+  }
 }
 
 function bootstrapPair(env: Readonly<Record<string, string | undefined>>): KeyPair | undefined {

@@ -1,6 +1,8 @@
 import type { Clock } from '../../core/clock.js';
+import { GustError } from '../../core/errors.js';
 import type { GatewayExtension } from '../../gateway/types.js';
 import type { Store } from '../../store/store.js';
+import { envelopeKeyId } from '../secrets/envelope.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { accessApi } from './access-api.js';
 import { type AuditLog, createAuditLog } from './audit-log.js';
@@ -39,6 +41,12 @@ export interface AccessControl {
   readonly sessions: SessionIssuer;
   /** The control API of keys, policies and the audit log. */
   readonly extension: GatewayExtension;
+  /**
+   * Refuses to go on (ERR_MASTER_KEY) when the store's keys were encrypted under another master key
+   * than this node's: every node sharing a store needs the same GUST_MASTER_KEY, or it could decrypt
+   * nothing (and would encrypt what it writes so that the others cannot).
+   */
+  checkMasterKey(): Promise<void>;
   /** Creates the first admin key when none exists (see bootstrap.ts). */
   bootstrap(env: Readonly<Record<string, string | undefined>>): Promise<BootstrapResult>;
   /**
@@ -84,7 +92,10 @@ export function createAccessControl(deps: AccessControlDeps): AccessControl {
     policies: policySet,
     masterKey: deps.masterKey,
     clock,
-    onKeyChanged: (id) => authenticator.forget(id),
+    onKeyChanged: (id) => {
+      authenticator.forget(id);
+      store.signals.publish('keys', id);
+    },
   });
   const policies = new PolicyAdmin({
     repository: store.policies,
@@ -92,8 +103,12 @@ export function createAccessControl(deps: AccessControlDeps): AccessControl {
     set: policySet,
     clock,
     // Keys carry compiled policies: drop them all so the new document applies at once.
-    onChanged: () => ring.invalidate(),
+    onChanged: () => {
+      ring.invalidate();
+      store.signals.publish('policies', '');
+    },
   });
+  const unsubscribes: (() => void)[] = [];
   const issued = new Map<string, SessionCredentials>();
   return {
     authenticator,
@@ -104,6 +119,15 @@ export function createAccessControl(deps: AccessControlDeps): AccessControl {
     sessions,
     extension: accessApi({ keys, policies, audit, auditEntries: store.audit }),
     bootstrap: (env) => bootstrapAdminKey(keys, () => store.keys.count(), env),
+    async checkMasterKey() {
+      const [first] = await store.keys.list();
+      const used = first === undefined ? undefined : envelopeKeyId(first.secretEncrypted);
+      if (used === undefined || used === deps.masterKey.id) return;
+      throw new GustError(
+        'ERR_MASTER_KEY',
+        `The store's data is encrypted under master key ${used}, but this node has master key ${deps.masterKey.id} (from ${deps.masterKey.source === 'env' ? 'GUST_MASTER_KEY' : deps.masterKey.path}). Every node sharing a store needs the same key: set GUST_MASTER_KEY to the key the other nodes use (docs/operations.md).`,
+      );
+    },
     functionCredentials(functionName) {
       const now = clock.now();
       const current = issued.get(functionName);
@@ -112,7 +136,25 @@ export function createAccessControl(deps: AccessControlDeps): AccessControl {
       issued.set(functionName, fresh);
       return fresh;
     },
-    start: () => audit.start(),
-    stop: () => audit.stop(),
+    start() {
+      audit.start();
+      // Changes made through other nodes apply at once instead of after the caches' two seconds.
+      unsubscribes.push(
+        store.signals.subscribe('keys', (id, fromThisNode) => {
+          if (fromThisNode) return;
+          ring.invalidate(id === '' ? undefined : id);
+          authenticator.forget(id === '' ? undefined : id);
+        }),
+        store.signals.subscribe('policies', (_name, fromThisNode) => {
+          if (fromThisNode) return;
+          policySet.invalidate();
+          ring.invalidate();
+        }),
+      );
+    },
+    async stop() {
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      await audit.stop();
+    },
   };
 }

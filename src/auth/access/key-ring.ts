@@ -44,7 +44,15 @@ export class KeyRing {
     const now = this.#clock.now();
     const cached = this.#cache.get(id);
     if (cached !== undefined && cached.until > now) return cached.key;
-    const record = await this.#repository.get(id);
+    let record: ApiKeyRecord | undefined;
+    try {
+      record = await this.#repository.get(id);
+    } catch (error) {
+      // The store is unreachable: a key this node knew stays usable (warm requests keep being
+      // served); an unknown one cannot be checked and the error (503) stands.
+      if (cached !== undefined) return cached.key;
+      throw error;
+    }
     const key = record === undefined || record.status !== 'active' ? undefined : await this.#activate(record);
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(id, { key, until: now + KEY_TTL_MS });

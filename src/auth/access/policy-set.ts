@@ -27,7 +27,14 @@ export class PolicySet {
     const now = this.#clock.now();
     const cached = this.#cache.get(name);
     if (cached !== undefined && cached.until > now) return cached.policy;
-    const stored = await this.#repository.get(name);
+    let stored: Awaited<ReturnType<PolicyRepository['get']>>;
+    try {
+      stored = await this.#repository.get(name);
+    } catch (error) {
+      // As for keys: a policy already known stays in force while the store is unreachable.
+      if (cached !== undefined) return cached.policy;
+      throw error;
+    }
     const policy = stored === undefined ? undefined : compilePolicy(stored.document, name);
     this.#cache.set(name, { policy, until: now + POLICY_TTL_MS });
     return policy;

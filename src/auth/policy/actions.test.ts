@@ -10,7 +10,7 @@ const readDoc = (name: string) => readFileSync(new URL(`../../../../docs/${name}
 
 /**
  * Every operation docs/api.md documents: control API and Invoke API routes, SQS, EventBridge and
- * Secrets Manager operations.
+ * Secrets Manager and Step Functions operations.
  */
 function documentedOperations(): string[] {
   const api = readDoc('api.md');
@@ -30,11 +30,14 @@ function documentedOperations(): string[] {
   const sqs = names('Operations: `CreateQueue`', '`MD5OfMessageBody`').map((op) => `SQS ${op}`);
   const eventBridge = names('sends it: `PutEvents`', '. Errors are').map((op) => `EventBridge ${op}`);
   const secrets = names('sends it: `CreateSecret`', '. Values travel').map((op) => `SecretsManager ${op}`);
+  const stepFunctions = names('sends it: `CreateStateMachine`', '. ARNs are').map(
+    (op) => `StepFunctions ${op}`,
+  );
   assert.ok(
-    sqs.length >= 18 && eventBridge.length >= 6 && secrets.length >= 9,
+    sqs.length >= 18 && eventBridge.length >= 6 && secrets.length >= 9 && stepFunctions.length >= 16,
     'the operation lists are found in docs/api.md',
   );
-  return [...new Set([...routes, ...lambda, ...sqs, ...eventBridge, ...secrets])].sort();
+  return [...new Set([...routes, ...lambda, ...sqs, ...eventBridge, ...secrets, ...stepFunctions])].sort();
 }
 
 describe('the action catalogue', () => {

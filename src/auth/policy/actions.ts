@@ -30,7 +30,7 @@ export interface ActionInfo {
   readonly access: AccessLevel;
   /** One line: what the action allows. */
   readonly description: string;
-  /** The API operations it guards: `METHOD /path`, `SQS Op`, `EventBridge Op`, `SecretsManager Op`. */
+  /** The API operations it guards: `METHOD /path`, `SQS Op`, `EventBridge Op`, `SecretsManager Op`, `StepFunctions Op`. */
   readonly operations: readonly string[];
   /** AWS IAM action names that mean this action in a policy. */
   readonly aws: readonly string[];
@@ -256,6 +256,14 @@ export const ACTIONS: readonly ActionInfo[] = [
     description: 'List every schedule with its next and last tick.',
     operations: ['GET /_gust/v1/schedules'],
     aws: ['scheduler:ListSchedules'],
+  },
+  {
+    name: 'nodes:List',
+    resource: 'gust:node:*',
+    access: 'read',
+    description: 'List the nodes sharing the store, with their health and load.',
+    operations: ['GET /_gust/v1/nodes'],
+    aws: [],
   },
   ...SECURITY_ACTIONS,
   ...WORKFLOW_ACTIONS,

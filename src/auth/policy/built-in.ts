@@ -37,6 +37,8 @@ export const BUILT_IN_POLICY_DOCUMENTS: Readonly<Record<BuiltInPolicyName, Polic
     'events:ListBuses',
     'events:GetBus',
     'schedules:List',
+    'workflows:Create',
+    'workflows:List',
   ]),
 };
 

@@ -25,6 +25,7 @@ export const RESOURCE_TYPES = {
   policy: SIMPLE,
   workflow: SIMPLE,
   audit: SIMPLE,
+  node: SIMPLE,
 } as const satisfies Record<string, ResourceTypeInfo>;
 
 export type ResourceType = keyof typeof RESOURCE_TYPES;

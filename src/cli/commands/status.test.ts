@@ -27,11 +27,12 @@ describe('gust status', () => {
     assert.match(stdout, /^Store: +sqlite$/m);
     assert.match(stdout, /^Sandbox: +bwrap /m);
     assert.equal(stderr, '');
+    // Health first (public); the node list is asked too and left out when it cannot be had.
     assert.deepEqual(
       secure.requests.map((r) => `${r.method} ${r.path}`),
-      ['GET /_gust/v1/health'],
+      ['GET /_gust/v1/health', 'GET /_gust/v1/nodes'],
     );
-    // Health is public: status sends no credentials.
+    // No credentials are configured here, and none are sent.
     assert.equal(secure.requests[0]?.headers.authorization, undefined);
   });
 
@@ -82,4 +83,34 @@ test('formatUptime shows the two largest units', () => {
   assert.equal(formatUptime(312_000), '5m 12s');
   assert.equal(formatUptime(7_500_000), '2h 5m');
   assert.equal(formatUptime(4 * 86_400_000 + 3 * 3_600_000), '4d 3h');
+});
+
+test('lists the nodes sharing the store when the key may see them', async () => {
+  const now = Date.now();
+  const node = (id: string, alive: boolean) => ({
+    id,
+    url: `http://10.0.0.${id.length}:7800`,
+    version: '0.3.0',
+    startedAt: now - 60_000,
+    heartbeatAt: alive ? now - 1000 : now - 30_000,
+    alive,
+    load: { inFlight: 3, instances: 5, rssBytes: 200 * 1024 * 1024 },
+  });
+  const api = await startFakeApi({
+    'GET /_gust/v1/health': { body: { ...sandboxed, node: 'aaaaaaaa-1' } },
+    'GET /_gust/v1/nodes': {
+      body: { self: 'aaaaaaaa-1', nodes: [node('aaaaaaaa-1', true), node('bbbbbbbb-22', false)] },
+    },
+  });
+  try {
+    const { code, stdout } = await runAgainst(api.url, ['status']);
+    assert.equal(code, 0);
+    assert.match(
+      stdout,
+      /aaaaaaaa \(this\) +http:\/\/10\.0\.0\.10:7800 +alive +1s ago +3 +5 +200 MB +0\.3\.0/,
+    );
+    assert.match(stdout, /bbbbbbbb +http:\/\/10\.0\.0\.11:7800 +DEAD +30s ago/);
+  } finally {
+    await api.close();
+  }
 });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
-import { formatFields } from '../table.js';
+import { formatFields, formatTable } from '../table.js';
 
 /** The health answer (docs/api.md). Fields are optional: an older server may leave some out. */
 export interface HealthView {
@@ -14,6 +14,10 @@ export interface HealthView {
   sandbox?: string;
   /** Functions whose `network: none` this server cannot enforce (it has no sandbox). */
   networkNotEnforced?: string[];
+  /** The id of the node that answered. */
+  node?: string;
+  /** 'unavailable' when the node cannot reach its store. */
+  storeStatus?: string;
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -25,8 +29,18 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const client = ctx.client();
       const response = await client.request('GET', '/_gust/v1/health');
       const health = parseHealth(response.text);
-      if (ctx.globals().json) return ctx.json(health);
+      // The nodes need credentials (nodes:List); without them status still shows the health.
+      const nodes = await client
+        .request('GET', '/_gust/v1/nodes')
+        .then((r) => JSON.parse(r.text) as NodeList)
+        .catch(() => undefined);
+      if (ctx.globals().json)
+        return ctx.json(nodes === undefined ? health : { ...health, nodes: nodes.nodes });
       ctx.out(formatStatus(health, client.endpoint));
+      if (nodes !== undefined && nodes.nodes.length > 0) {
+        ctx.out('');
+        ctx.out(nodesTable(nodes, ctx.now()));
+      }
       for (const warning of statusWarnings(health)) ctx.err(warning);
     });
 }
@@ -43,6 +57,46 @@ export function parseHealth(text: string): HealthView {
     throw new CliError('The health endpoint did not answer with JSON: is this endpoint a Gust server?');
   }
   return value as HealthView;
+}
+
+/** `GET /_gust/v1/nodes`. */
+export interface NodeList {
+  self: string | null;
+  nodes: {
+    id: string;
+    url: string;
+    version: string;
+    startedAt: number;
+    heartbeatAt: number;
+    alive: boolean;
+    load: { inFlight: number; instances: number; rssBytes: number };
+  }[];
+}
+
+/** One line per node: whether it is alive, its load, and which one answered. */
+export function nodesTable(list: NodeList, now: number): string {
+  return formatTable(
+    [
+      'NODE',
+      'URL',
+      'STATE',
+      { header: 'LAST SEEN', align: 'right' },
+      { header: 'IN FLIGHT', align: 'right' },
+      { header: 'INSTANCES', align: 'right' },
+      { header: 'MEMORY', align: 'right' },
+      'VERSION',
+    ],
+    list.nodes.map((n) => [
+      `${n.id.slice(0, 8)}${n.id === list.self ? ' (this)' : ''}`,
+      n.url,
+      n.alive ? 'alive' : 'DEAD',
+      `${Math.max(0, Math.round((now - n.heartbeatAt) / 1000))}s ago`,
+      String(n.load.inFlight),
+      String(n.load.instances),
+      `${Math.round(n.load.rssBytes / 1024 / 1024)} MB`,
+      n.version,
+    ]),
+  );
 }
 
 /** The fields, one per line. */
@@ -66,6 +120,11 @@ function describeSandbox(sandbox: string | undefined): string {
 /** What an operator must know, each with how to fix it. Empty when all is well. */
 export function statusWarnings(health: HealthView): string[] {
   const warnings: string[] = [];
+  if (health.storeStatus === 'unavailable') {
+    warnings.push(
+      `WARNING: this node cannot reach its store (${health.store ?? 'unknown'}): calls that need it answer 503 ERR_STORE_UNAVAILABLE until it is back; the node reconnects by itself.`,
+    );
+  }
   if (health.sandbox !== 'bwrap') {
     warnings.push(
       'WARNING: function instances are NOT sandboxed: they run as ordinary processes with the ' +

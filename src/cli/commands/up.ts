@@ -32,6 +32,7 @@ interface UpOptions {
   port: number;
   host: string;
   dataDir?: string;
+  store?: string;
   watch?: boolean;
   idleTimeout?: number;
   maxConcurrency?: number;
@@ -52,6 +53,10 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(0, 65535), 7800)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'where Gust keeps its database and code (default: DIR/.gust)')
+    .option(
+      '--store <url>',
+      'a postgres:// URL: keep state in PostgreSQL, shared by several nodes (default: $GUST_STORE_URL, else SQLite in the data dir)',
+    )
     .option('--watch', 'redeploy when files in dir change')
     .option('--idle-timeout <seconds>', 'stop an idle instance after this many seconds', secondsOption)
     .option('--max-concurrency <n>', 'most invocations running at once, over all functions', integerOption(1))
@@ -93,6 +98,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
         credentialsFile: credentialsPath(ctx.env),
       };
       if (hasApp) gustOptions.appDir = appDir;
+      if (options.store !== undefined) gustOptions.storeUrl = options.store;
       if (options.idleTimeout !== undefined)
         gustOptions.idleTimeoutMs = Math.round(options.idleTimeout * 1000);
       if (options.maxConcurrency !== undefined) gustOptions.maxConcurrency = options.maxConcurrency;

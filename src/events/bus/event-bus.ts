@@ -124,7 +124,22 @@ export function createEventBus(deps: EventBusDeps): EventBus {
     async start() {
       topLevel = await deps.store.rules.list();
       rebuild();
-      unsubscribe = deps.registry.onChange(rebuild);
+      const fromRegistry = deps.registry.onChange(rebuild);
+      // Another node's deploy may have replaced top-level rules: read them again.
+      const fromOtherNodes = deps.store.signals.subscribe('functions', (_payload, fromThisNode) => {
+        if (fromThisNode) return;
+        deps.store.rules.list().then(
+          (rules) => {
+            topLevel = rules;
+            rebuild();
+          },
+          (error: unknown) => log(`gust: could not reload event rules: ${(error as Error).message}`),
+        );
+      });
+      unsubscribe = () => {
+        fromRegistry();
+        fromOtherNodes();
+      };
     },
     stop() {
       unsubscribe?.();

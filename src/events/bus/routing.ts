@@ -9,7 +9,7 @@ import { checkMessage } from '../../queue/limits.js';
 import type { SendInput } from '../../queue/queue-service.js';
 import { ASYNC_QUEUE } from '../../queue/system-queues.js';
 import type { CompiledRule } from './rule-set.js';
-import { type BusEvent, type BusIdentity, parseTarget, ruleArn } from './types.js';
+import { type BusEvent, type BusIdentity, parseTarget, ruleArn, WORKFLOW_STARTS_QUEUE } from './types.js';
 
 /** One message to enqueue for one target of one matched rule. */
 export interface Delivery {
@@ -74,6 +74,10 @@ export function routeEvent(
           now,
         );
         routed.deliveries.push({ queue: ASYNC_QUEUE, input: message, target, rule: rule.name });
+      } else if (kind === 'workflow') {
+        // The execution is named after the event and rule, so a redelivery starts nothing twice.
+        const start = JSON.stringify({ workflow: name, name: `${rule.name}-${event.id}`.slice(0, 80), input: body });
+        routed.deliveries.push({ queue: WORKFLOW_STARTS_QUEUE, input: { body: start }, target, rule: rule.name });
       } else {
         routed.deliveries.push({ queue: name, input: { body }, target, rule: rule.name });
       }

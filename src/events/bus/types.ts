@@ -64,19 +64,29 @@ export function ruleArn(id: BusIdentity, bus: string, name: string): string {
 
 export function targetArn(id: BusIdentity, target: string): string {
   const { kind, name } = parseTarget(target);
-  return kind === 'function'
-    ? `arn:aws:lambda:${id.region}:${id.accountId}:function:${name}`
-    : `arn:aws:sqs:${id.region}:${id.accountId}:${name}`;
+  if (kind === 'function') return `arn:aws:lambda:${id.region}:${id.accountId}:function:${name}`;
+  if (kind === 'workflow') return `arn:aws:states:${id.region}:${id.accountId}:stateMachine:${name}`;
+  return `arn:aws:sqs:${id.region}:${id.accountId}:${name}`;
 }
 
+export type TargetKind = 'function' | 'queue' | 'workflow';
+
 /** Splits `queue:orders` into kind and name (targets are validated by the manifest schema). */
-export function parseTarget(target: string): { kind: 'function' | 'queue'; name: string } {
+export function parseTarget(target: string): { kind: TargetKind; name: string } {
   const colon = target.indexOf(':');
+  const prefix = target.slice(0, colon);
   return {
-    kind: target.slice(0, colon) === 'function' ? 'function' : 'queue',
+    kind: prefix === 'function' || prefix === 'workflow' ? prefix : 'queue',
     name: target.slice(colon + 1),
   };
 }
+
+/**
+ * The system queue of workflow starts: an event-rule target `workflow:NAME` becomes a message here
+ * (JSON {workflow, name, input}), which the workflow executor consumes and turns into an execution
+ * whose name is the message's, so a redelivered message starts nothing twice.
+ */
+export const WORKFLOW_STARTS_QUEUE = 'gust-workflow-starts';
 
 /** An EventBusName as the SDKs send it: a name, or the bus's ARN. */
 export function busNameOf(nameOrArn: string): string {

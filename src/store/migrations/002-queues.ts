@@ -91,5 +91,76 @@ export const queuesSchema: Migration = {
         last_tick   INTEGER NOT NULL
       );
     `,
+    postgres: `
+      CREATE TABLE queues (
+        name       TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        config     TEXT   NOT NULL,
+        kind       TEXT   NOT NULL,
+        owner      TEXT,
+        created_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE messages (
+        id                TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        queue             TEXT COLLATE "C" NOT NULL,
+        body              TEXT    NOT NULL,
+        attributes        TEXT    NOT NULL,
+        meta              TEXT,
+        sent_at           BIGINT  NOT NULL,
+        visible_at        BIGINT  NOT NULL,
+        receive_count     INTEGER NOT NULL DEFAULT 0,
+        first_received_at BIGINT,
+        receipt_handle    TEXT,
+        last_error        TEXT,
+        source_queue      TEXT,
+        dedupe_id         TEXT
+      );
+      CREATE INDEX messages_by_queue_visible ON messages (queue, visible_at, id);
+      CREATE INDEX messages_by_queue_sent ON messages (queue, sent_at, id);
+      CREATE UNIQUE INDEX messages_by_receipt_handle ON messages (receipt_handle)
+        WHERE receipt_handle IS NOT NULL;
+
+      CREATE TABLE dedupe (
+        queue      TEXT   NOT NULL,
+        dedupe_id  TEXT   NOT NULL,
+        message_id TEXT   NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (queue, dedupe_id)
+      );
+      CREATE INDEX dedupe_by_expiry ON dedupe (expires_at);
+
+      CREATE TABLE async_invocations (
+        request_id      TEXT    NOT NULL PRIMARY KEY,
+        function_name   TEXT    NOT NULL,
+        qualifier       TEXT    NOT NULL,
+        status          TEXT    NOT NULL,
+        attempts        INTEGER NOT NULL,
+        max_attempts    INTEGER NOT NULL,
+        next_attempt_at BIGINT,
+        last_error      TEXT,
+        destination     TEXT,
+        created_at      BIGINT  NOT NULL,
+        updated_at      BIGINT  NOT NULL,
+        seq             BIGINT GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX async_invocations_by_function_created ON async_invocations (function_name, created_at, seq);
+      CREATE INDEX async_invocations_by_created ON async_invocations (created_at, seq);
+
+      CREATE TABLE idempotency (
+        scope      TEXT   NOT NULL,
+        key        TEXT   NOT NULL,
+        state      TEXT   NOT NULL,
+        response   TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+
+      CREATE TABLE schedule_ticks (
+        schedule_id TEXT   NOT NULL PRIMARY KEY,
+        last_tick   BIGINT NOT NULL
+      );
+    `,
   },
 };

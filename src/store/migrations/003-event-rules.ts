@@ -20,5 +20,15 @@ export const eventRulesSchema: Migration = {
       );
       CREATE INDEX event_rules_by_service ON event_rules (service);
     `,
+    postgres: `
+      CREATE TABLE event_rules (
+        bus        TEXT COLLATE "C" NOT NULL,
+        name       TEXT COLLATE "C" NOT NULL,
+        service    TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        PRIMARY KEY (bus, name)
+      );
+      CREATE INDEX event_rules_by_service ON event_rules (service);
+    `,
   },
 };

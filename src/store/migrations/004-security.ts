@@ -48,5 +48,39 @@ export const securitySchema: Migration = {
       CREATE INDEX audit_log_by_time ON audit_log (at);
       CREATE INDEX audit_log_by_principal ON audit_log (principal, id);
     `,
+    postgres: `
+      CREATE TABLE api_keys (
+        id           TEXT COLLATE "C" PRIMARY KEY,
+        name         TEXT   NOT NULL,
+        secret_hash  TEXT   NOT NULL,
+        secret_enc   TEXT   NOT NULL,
+        policies     TEXT   NOT NULL,
+        status       TEXT   NOT NULL,
+        created_at   BIGINT NOT NULL,
+        created_by   TEXT   NOT NULL,
+        last_used_at BIGINT
+      );
+      CREATE TABLE policies (
+        name        TEXT COLLATE "C" PRIMARY KEY,
+        description TEXT   NOT NULL,
+        document    TEXT   NOT NULL,
+        created_at  BIGINT NOT NULL,
+        updated_at  BIGINT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         BIGINT  NOT NULL,
+        principal  TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        resource   TEXT    NOT NULL,
+        outcome    TEXT    NOT NULL,
+        status     INTEGER NOT NULL,
+        source_ip  TEXT    NOT NULL,
+        request_id TEXT    NOT NULL,
+        reason     TEXT
+      );
+      CREATE INDEX audit_log_by_time ON audit_log (at);
+      CREATE INDEX audit_log_by_principal ON audit_log (principal, id);
+    `,
   },
 };

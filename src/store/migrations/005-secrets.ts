@@ -46,5 +46,35 @@ export const secretsSchema: Migration = {
       );
       CREATE INDEX secrets_by_deletion_date ON secrets (deletion_date) WHERE deletion_date IS NOT NULL;
     `,
+    postgres: `
+      CREATE TABLE secrets (
+        name            TEXT COLLATE "C" PRIMARY KEY,
+        arn_suffix      TEXT   NOT NULL,
+        description     TEXT   NOT NULL,
+        created_at      BIGINT NOT NULL,
+        updated_at      BIGINT NOT NULL,
+        last_rotated_at BIGINT,
+        deleted_at      BIGINT,
+        deletion_date   BIGINT
+      );
+      CREATE TABLE secret_versions (
+        secret_name TEXT COLLATE "C" NOT NULL REFERENCES secrets (name) ON DELETE CASCADE,
+        version_id  TEXT   NOT NULL,
+        kind        TEXT   NOT NULL,
+        value_enc   TEXT   NOT NULL,
+        created_at  BIGINT NOT NULL,
+        seq         BIGINT GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (secret_name, version_id)
+      );
+      CREATE TABLE secret_stages (
+        secret_name TEXT COLLATE "C" NOT NULL,
+        stage       TEXT NOT NULL,
+        version_id  TEXT NOT NULL,
+        PRIMARY KEY (secret_name, stage),
+        FOREIGN KEY (secret_name, version_id) REFERENCES secret_versions (secret_name, version_id) ON DELETE CASCADE
+      );
+      CREATE INDEX secret_stages_by_version ON secret_stages (secret_name, version_id);
+      CREATE INDEX secrets_by_deletion_date ON secrets (deletion_date) WHERE deletion_date IS NOT NULL;
+    `,
   },
 };

@@ -3,6 +3,9 @@ import { queuesSchema } from './002-queues.js';
 import { eventRulesSchema } from './003-event-rules.js';
 import { securitySchema } from './004-security.js';
 import { secretsSchema } from './005-secrets.js';
+import { workflowsSchema } from './006-workflows.js';
+import { codeBlobsSchema } from './007-code-blobs.js';
+import { nodesSchema } from './008-nodes.js';
 import type { Migration } from './migration.js';
 import { latestVersion } from './migration.js';
 
@@ -19,6 +22,9 @@ export const MIGRATIONS: readonly Migration[] = [
   eventRulesSchema,
   securitySchema,
   secretsSchema,
+  workflowsSchema,
+  codeBlobsSchema,
+  nodesSchema,
 ];
 
 /** The schema version this build of Gust brings a database to. */

@@ -4,7 +4,7 @@ import { GustError } from '../../core/errors.js';
  * The SQL dialects a migration is written for. Adding a backend means adding its name here: the
  * compiler then lists every migration that still lacks SQL for it.
  */
-export type Dialect = 'sqlite';
+export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * One step of the schema. Migrations are append-only: once a migration has shipped, its id and SQL

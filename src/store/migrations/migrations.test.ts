@@ -4,7 +4,7 @@ import { isGustError } from '../../core/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, pendingMigrations } from './index.js';
 import type { Migration } from './migration.js';
 
-const m = (id: number): Migration => ({ id, description: `step ${id}`, sql: { sqlite: '' } });
+const m = (id: number): Migration => ({ id, description: `step ${id}`, sql: { sqlite: '', postgres: '' } });
 
 test('migration ids run 1, 2, 3, ... in list order with no gaps or repeats', () => {
   assert.deepEqual(

@@ -108,9 +108,13 @@ describe('SQLite store', () => {
     const first: Migration = {
       id: 1,
       description: 'create a',
-      sql: { sqlite: 'CREATE TABLE a (x INTEGER)' },
+      sql: { sqlite: 'CREATE TABLE a (x INTEGER)', postgres: '' },
     };
-    const second: Migration = { id: 2, description: 'index a', sql: { sqlite: 'CREATE INDEX a_x ON a (x)' } };
+    const second: Migration = {
+      id: 2,
+      description: 'index a',
+      sql: { sqlite: 'CREATE INDEX a_x ON a (x)', postgres: '' },
+    };
     try {
       migrateSqlite(db, [first], T0);
       assert.equal(readSchemaVersion(db), 1);
@@ -130,8 +134,16 @@ describe('SQLite store', () => {
 
   test('a failing migration rolls back every step of that migrate call', () => {
     const db = openSqliteDatabase(':memory:', { busyTimeoutMs: 0 });
-    const good: Migration = { id: 1, description: 'create a', sql: { sqlite: 'CREATE TABLE a (x INTEGER)' } };
-    const bad: Migration = { id: 2, description: 'broken', sql: { sqlite: 'CREATE TABLE b (x INTEGER' } };
+    const good: Migration = {
+      id: 1,
+      description: 'create a',
+      sql: { sqlite: 'CREATE TABLE a (x INTEGER)', postgres: '' },
+    };
+    const bad: Migration = {
+      id: 2,
+      description: 'broken',
+      sql: { sqlite: 'CREATE TABLE b (x INTEGER', postgres: '' },
+    };
     try {
       assert.throws(() => migrateSqlite(db, [good, bad], T0), /syntax error|incomplete input/);
       assert.equal(readSchemaVersion(db), 0);

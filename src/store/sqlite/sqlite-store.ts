@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { createLocalSignals } from '../signals.js';
 import type { Store } from '../store.js';
 import { SqliteAsyncInvocationRepository } from './async-invocation-repository.js';
 import { openSqliteDatabase } from './database.js';
@@ -9,6 +10,7 @@ import { SqliteIdempotencyRepository } from './idempotency-repository.js';
 import { SqliteInvocationRepository } from './invocation-repository.js';
 import { SqliteLogRepository } from './log-repository.js';
 import { SqliteMessageSender } from './message-sender.js';
+import { SqliteNodeRepository } from './node-repository.js';
 import { SqliteQueueRepository } from './queue-repository.js';
 import { SqliteRuleRepository } from './rule-repository.js';
 import { SqliteScheduleRepository } from './schedule-repository.js';
@@ -19,6 +21,7 @@ import {
   SqlitePolicyRepository,
 } from './security-repositories.js';
 import { migrateSqlite, readSchemaVersion } from './sqlite-migrate.js';
+import { SqliteWorkflowRepository } from './workflow-repository.js';
 
 export interface SqliteStoreOptions {
   /** Database file (its folder is created if missing), or ':memory:' for a private in-memory store. */
@@ -37,7 +40,7 @@ export interface SqliteStoreOptions {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   const clock = options.clock ?? systemClock;
-  // Queues and schedules share one sender, so a message enters a queue the same way from both.
+  // Queues, schedules and workflows share one sender, so a message enters a queue the same way from both.
   const sender = new SqliteMessageSender(db);
   return {
     functions: new SqliteFunctionRepository(db),
@@ -52,6 +55,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     policies: new SqlitePolicyRepository(db),
     audit: new SqliteAuditRepository(db),
     secrets: new SqliteSecretRepository(db),
+    workflows: new SqliteWorkflowRepository(db, sender),
+    nodes: new SqliteNodeRepository(db),
+    signals: createLocalSignals((error) => console.error('gust: a signal listener failed:', error)),
     async migrate() {
       migrateSqlite(db, MIGRATIONS, clock.now());
     },

@@ -1,0 +1,50 @@
+import type { NodeLoad, NodeRecord, NodeRepository } from '../node-repository.js';
+import type { PgDatabase } from './executor.js';
+
+interface NodeRow {
+  id: string;
+  url: string;
+  version: string;
+  started_at: number;
+  heartbeat_at: number;
+  load: string;
+}
+
+const toNode = (row: NodeRow): NodeRecord => ({
+  id: row.id,
+  url: row.url,
+  version: row.version,
+  startedAt: Number(row.started_at),
+  heartbeatAt: Number(row.heartbeat_at),
+  load: JSON.parse(row.load) as NodeLoad,
+});
+
+/** Node heartbeats in PostgreSQL: one row per running node, upserted every few seconds. */
+export class PgNodeRepository implements NodeRepository {
+  readonly #db: PgDatabase;
+
+  constructor(db: PgDatabase) {
+    this.#db = db;
+  }
+
+  async heartbeat(node: NodeRecord): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO nodes (id, url, version, started_at, heartbeat_at, load) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, version = excluded.version,
+         heartbeat_at = excluded.heartbeat_at, load = excluded.load`,
+      [node.id, node.url, node.version, node.startedAt, node.heartbeatAt, JSON.stringify(node.load)],
+    );
+  }
+
+  async list(): Promise<NodeRecord[]> {
+    return (await this.#db.rows<NodeRow>('SELECT * FROM nodes ORDER BY started_at, id')).map(toNode);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#db.run('DELETE FROM nodes WHERE id = $1', [id]);
+  }
+
+  async pruneOlderThan(before: number): Promise<number> {
+    return this.#db.run('DELETE FROM nodes WHERE heartbeat_at < $1', [before]);
+  }
+}
