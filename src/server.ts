@@ -269,7 +269,15 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
   const eventBus = createEventBus(deliveryDeps);
   registry.addDeployHook(ruleDeployHook(eventBus, store));
   registry.addDeployHook(scheduleDeployHook);
-  const scheduler = createScheduler(deliveryDeps);
+  const scheduler = createScheduler({
+    ...deliveryDeps,
+    // Top-level rules with a `schedule` fire like schedules and deliver through the bus.
+    rules: {
+      scheduled: () => eventBus.scheduledRules(),
+      onChange: (listener) => eventBus.onRulesChange(listener),
+      publish: (bus, event) => eventBus.publishPlatformEvent(bus, event),
+    },
+  });
   asyncDelivery = createAsyncDelivery({
     // `bus:` destinations publish the destination record as an event.
     publish: async (bus, entry) => {

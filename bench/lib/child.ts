@@ -15,6 +15,8 @@ export interface ChildOptions {
   cwd: string;
   /** stdout and stderr are appended here. */
   logFile: string;
+  /** Added to (or overriding) the benchmark's own environment. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface Child {
@@ -50,7 +52,7 @@ export function startChild(options: ChildOptions): Child {
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: options.env === undefined ? process.env : { ...process.env, ...options.env },
   });
   if (child.pid === undefined) throw new Error(`could not start ${options.label}: ${options.command}`);
   const pid = child.pid;

@@ -152,3 +152,43 @@ export function treeMemory(pid: number): TreeMemory | undefined {
   }
   return { root, total, descendantCount: children.length };
 }
+
+/**
+ * CPU seconds used so far by every live process whose command name (`/proc/PID/comm`) is `name`,
+ * whoever started it: the PostgreSQL server's processes, for instance. A process that exits between
+ * two readings takes its CPU with it, so differences are lower bounds.
+ */
+export function cpuOfCommand(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+    } catch {
+      continue;
+    }
+    total += readStat(Number(entry))?.cpuSec ?? 0;
+  }
+  return total;
+}
+
+/** Clock ticks the whole machine has spent, busy and in all, since boot (the `cpu` line of /proc/stat). */
+export interface MachineTicks {
+  busy: number;
+  total: number;
+}
+
+export function machineTicks(): MachineTicks {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice: idle and iowait are not
+  // busy; guest time is already counted in user, so the last two are left out.
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
+/** Share of all the machine's CPUs that was busy between two readings, 0 to 1, whoever used it. */
+export function busyBetween(before: MachineTicks, after: MachineTicks): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.busy - before.busy) / total : Number.NaN;
+}

@@ -29,6 +29,10 @@ export interface GustServerOptions {
   /** Where the process runs and its log file goes. */
   workDir: string;
   maxConcurrency?: number;
+  /** `--store`: a postgres:// URL; SQLite in the data dir without it. */
+  store?: string;
+  /** Extra environment for the server (GUST_MASTER_KEY for nodes sharing one PostgreSQL). */
+  env?: Readonly<Record<string, string>>;
   /** How long deploy-at-start may take (default 120 s). */
   healthTimeoutMs?: number;
 }
@@ -39,8 +43,17 @@ export async function startGustServer(options: GustServerOptions): Promise<Runni
   if (options.appDir !== undefined) args.push(options.appDir);
   args.push('--port', String(port), '--data-dir', options.dataDir);
   if (options.maxConcurrency !== undefined) args.push('--max-concurrency', String(options.maxConcurrency));
+  if (options.store !== undefined) args.push('--store', options.store);
   const url = `http://127.0.0.1:${port}`;
-  return launch(options.label, args, options.workDir, url, `${url}/_gust/v1/health`, options.healthTimeoutMs);
+  return launch(
+    options.label,
+    args,
+    options.workDir,
+    url,
+    `${url}/_gust/v1/health`,
+    options.healthTimeoutMs,
+    options.env,
+  );
 }
 
 export async function startRawServer(workDir: string): Promise<RunningServer> {
@@ -56,10 +69,18 @@ async function launch(
   url: string,
   healthUrl: string,
   timeoutMs = 120_000,
+  env?: Readonly<Record<string, string>>,
 ): Promise<RunningServer> {
   const logFile = join(workDir, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.log`);
   const start = performance.now();
-  const child = startChild({ label, command: process.execPath, args, cwd: workDir, logFile });
+  const child = startChild({
+    label,
+    command: process.execPath,
+    args,
+    cwd: workDir,
+    logFile,
+    ...(env === undefined ? {} : { env }),
+  });
   try {
     await waitForOk(healthUrl, timeoutMs, () => {
       const status = child.exitStatus();

@@ -9,6 +9,7 @@ describe('schedule API', () => {
     const status: ScheduleStatus = {
       id: 'report/tick',
       functionName: 'report',
+      rule: null,
       name: 'tick',
       expression: 'rate(1 minute)',
       timezone: 'UTC',

@@ -333,6 +333,7 @@ describe('scheduler', () => {
       {
         id: 'report/often',
         functionName: 'report',
+        rule: null,
         name: 'often',
         expression: 'rate(1 minute)',
         timezone: 'UTC',
@@ -345,6 +346,7 @@ describe('scheduler', () => {
       {
         id: 'report/weekdays',
         functionName: 'report',
+        rule: null,
         name: 'weekdays',
         expression: 'cron(0 9 ? * MON-FRI *) Europe/Paris',
         timezone: 'Europe/Paris',

@@ -3,19 +3,38 @@ import { timeOrderedUuid } from '../core/ids.js';
 import type { ScheduleConfig } from '../core/types.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import { asyncMessage } from '../queue/async-delivery.js';
+import { type Consumer, createConsumer } from '../queue/consumer.js';
 import type { QueueService } from '../queue/queue-service.js';
 import { ASYNC_QUEUE } from '../queue/system-queues.js';
 import type { NewMessage } from '../store/queue-repository.js';
+import type { StoredRule } from '../store/rule-repository.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_GRACE_MS, dueTicks, latestTick } from './due-ticks.js';
 import { parseScheduleConfig, scheduleId } from './schedule-config.js';
-import { scheduledEvent } from './scheduled-event.js';
+import { type ScheduledEvent, scheduledEvent } from './scheduled-event.js';
 import type { MissedTickPolicy, Schedule } from './types.js';
 
+/** The event bus's scheduled rules, which the scheduler fires like function schedules. */
+export interface ScheduledRules {
+  scheduled(): readonly StoredRule[];
+  onChange(listener: () => void): () => void;
+  /** Publishes a rule's Scheduled Event on its bus (routed to the rule's targets). */
+  publish(bus: string, event: ScheduledEvent): Promise<unknown>;
+}
+
+/**
+ * The system queue of scheduled rules' ticks: firing a tick records it and enqueues the rule's
+ * Scheduled Event here in one transaction; the consumer publishes it on the bus, whose routing
+ * delivers it to the rule's targets (functions, queues, workflows).
+ */
+export const SCHEDULED_EVENTS_QUEUE = 'gust-scheduled-events';
+
 export interface SchedulerDeps {
-  store: Pick<Store, 'schedules'>;
+  store: Pick<Store, 'schedules'> & Partial<Pick<Store, 'signals'>>;
   /** Told when a tick was enqueued, so the async consumer runs it at once. */
-  queues: Pick<QueueService, 'notify'>;
+  queues: QueueService;
+  /** Scheduled event rules (top-level rules with `schedule`); absent: function schedules only. */
+  rules?: ScheduledRules;
   registry: Pick<FunctionRegistry, 'list' | 'onChange'>;
   clock: Clock;
   region: string;
@@ -28,9 +47,12 @@ export interface SchedulerDeps {
 
 /** One schedule as `GET /_gust/v1/schedules` and `gust schedules ls` show it. */
 export interface ScheduleStatus {
-  /** `function/name`. */
+  /** `function/name`, or `rule:bus/name` for a scheduled rule. */
   id: string;
-  functionName: string;
+  /** The function a function schedule runs; null for a scheduled rule. */
+  functionName: string | null;
+  /** `bus/name` of a scheduled rule (which delivers to the rule's targets); null for a function's. */
+  rule: string | null;
   name: string;
   /** The normalised description: `rate(5 minutes)`, `cron(0 9 ? * MON-FRI *) Europe/Paris`. */
   expression: string;
@@ -69,6 +91,8 @@ const RETRY_MAX_MS = 60_000;
 interface Entry {
   readonly id: string;
   readonly functionName: string;
+  /** Set for a scheduled rule (then functionName is empty). */
+  readonly rule?: { bus: string; name: string };
   readonly config: ScheduleConfig;
   /** What makes a redeploy a change for the scheduler (the event index is not part of it). */
   readonly key: string;
@@ -141,10 +165,46 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     entry.pending = null;
   };
 
+  /** A scheduled rule's tick: its Scheduled Event, to be published on its bus. */
+  const ruleMessage = (rule: { bus: string; name: string }, tick: number, now: number): NewMessage => {
+    const ruleName = rule.bus === 'default' ? rule.name : `${rule.bus}/${rule.name}`;
+    const event = scheduledEvent({
+      ruleName,
+      tick,
+      region: deps.region,
+      accountId: deps.accountId,
+      id: timeOrderedUuid(now),
+    });
+    return { id: timeOrderedUuid(now), body: JSON.stringify({ bus: rule.bus, event }), attributes: {} };
+  };
+
   /** Records `tick` and enqueues its invocation, once. False if that failed (to be tried again). */
   const fire = async (entry: Entry, tick: number): Promise<boolean> => {
     const { config } = entry;
     const now = clock.now();
+    if (entry.rule !== undefined) {
+      try {
+        if (
+          await deps.store.schedules.fireTick(
+            entry.id,
+            tick,
+            SCHEDULED_EVENTS_QUEUE,
+            ruleMessage(entry.rule, tick, now),
+            now,
+          )
+        ) {
+          deps.queues.notify(SCHEDULED_EVENTS_QUEUE);
+        }
+        entry.failures = 0;
+        return true;
+      } catch (error) {
+        entry.failures++;
+        log(
+          `gust: scheduled rule ${entry.id}: could not fire the tick of ${new Date(tick).toISOString()}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return false;
+      }
+    }
     const payload =
       config.input ??
       JSON.stringify(
@@ -213,11 +273,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   const sync = async () => {
     if (!running) return;
-    const wanted = new Map<string, { functionName: string; config: ScheduleConfig }>();
+    const wanted = new Map<
+      string,
+      { functionName: string; config: ScheduleConfig; rule?: { bus: string; name: string } }
+    >();
     for (const fn of deps.registry.list()) {
       for (const config of fn.config.schedules ?? []) {
         wanted.set(scheduleId(fn.name, config.name), { functionName: fn.name, config });
       }
+    }
+    for (const r of deps.rules?.scheduled() ?? []) {
+      if (r.schedule === undefined) continue;
+      const config: ScheduleConfig = {
+        name: r.name,
+        eventIndex: 0,
+        expression: r.schedule.expression,
+        enabled: r.schedule.enabled,
+        missed: 'skip',
+      };
+      if (r.schedule.timezone !== undefined) config.timezone = r.schedule.timezone;
+      wanted.set(`rule:${r.bus}/${r.name}`, { functionName: '', config, rule: { bus: r.bus, name: r.name } });
     }
     for (const [id, entry] of entries) {
       if (wanted.get(id) === undefined || keyOf(wanted.get(id)?.config) !== entry.key) {
@@ -225,16 +300,52 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         entries.delete(id);
       }
     }
-    for (const [id, { functionName, config }] of wanted) {
+    for (const [id, { functionName, config, rule }] of wanted) {
       if (entries.has(id)) continue;
-      const entry = createEntry(id, functionName, config);
+      const entry = createEntry(id, functionName, config, rule);
       if (entry.error !== null) log(`gust: schedule ${id} cannot run: ${entry.error}`);
       entries.set(id, entry);
       await begin(entry);
     }
     // Deleted schedules are forgotten; disabled ones keep their last tick, so that re-enabling one
-    // soon after a tick cannot fire that tick again.
-    await deps.store.schedules.deleteExcept([...wanted.keys()]);
+    // soon after a tick cannot fire that tick again. Only where this node's view is the whole truth
+    // (one node): a node of a cluster may not have loaded another node's deploy yet, and forgetting
+    // a tick it does not know of would let that tick fire twice.
+    if (deps.store.signals?.crossNode !== true) await deps.store.schedules.deleteExcept([...wanted.keys()]);
+  };
+
+  let ruleConsumer: Consumer | undefined;
+  /** Publishes the Scheduled Events that fired ticks of scheduled rules left in their queue. */
+  const startRuleDelivery = async (rules: ScheduledRules) => {
+    await deps.queues.putQueue(
+      SCHEDULED_EVENTS_QUEUE,
+      { visibilityTimeoutSec: 30, retentionSec: 14 * 24 * 3600 },
+      { kind: 'system', owner: null },
+    );
+    ruleConsumer = createConsumer(deps.queues, clock, {
+      queue: SCHEDULED_EVENTS_QUEUE,
+      batchSize: 10,
+      batchingWindowMs: 0,
+      concurrency: 1,
+      deliver: (batch) =>
+        Promise.all(
+          batch.map(async (message) => {
+            const { bus, event } = JSON.parse(message.body) as { bus: string; event: ScheduledEvent };
+            try {
+              await rules.publish(bus, event);
+              return { kind: 'done' as const };
+            } catch (error) {
+              // A bus or target that is gone: reported; the message is retried, then dead-lettered.
+              log(
+                `gust: scheduled rule on bus '${bus}': ${error instanceof Error ? error.message : String(error)}`,
+              );
+              return { kind: 'retry' as const, error: String(error), delayMs: 1000 };
+            }
+          }),
+        ),
+      onError: (error) => log(`gust: scheduled events queue failed: ${(error as Error)?.message ?? error}`),
+    });
+    ruleConsumer.start();
   };
 
   const idle = async () => {
@@ -249,7 +360,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async start() {
       if (running) return;
       running = true;
-      unsubscribe = deps.registry.onChange(() => void enqueue(sync));
+      const fromRegistry = deps.registry.onChange(() => void enqueue(sync));
+      const fromRules = deps.rules?.onChange(() => void enqueue(sync));
+      unsubscribe = () => {
+        fromRegistry();
+        fromRules?.();
+      };
+      if (deps.rules !== undefined) await startRuleDelivery(deps.rules);
       await enqueue(sync);
     },
 
@@ -260,6 +377,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const entry of entries.values()) disarm(entry);
       entries.clear();
       await idle();
+      await ruleConsumer?.stop();
+      ruleConsumer = undefined;
     },
 
     async list() {
@@ -269,7 +388,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         const { config, schedule } = entry;
         out.push({
           id: entry.id,
-          functionName: entry.functionName,
+          functionName: entry.rule === undefined ? entry.functionName : null,
+          rule: entry.rule === undefined ? null : `${entry.rule.bus}/${entry.rule.name}`,
           name: config.name,
           expression: schedule?.describe() ?? config.expression,
           timezone: schedule?.timezone ?? config.timezone ?? 'UTC',
@@ -287,7 +407,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   };
 }
 
-function createEntry(id: string, functionName: string, config: ScheduleConfig): Entry {
+function createEntry(
+  id: string,
+  functionName: string,
+  config: ScheduleConfig,
+  rule?: { bus: string; name: string },
+): Entry {
   let schedule: Schedule | null = null;
   let error: string | null = null;
   try {
@@ -300,6 +425,7 @@ function createEntry(id: string, functionName: string, config: ScheduleConfig): 
   return {
     id,
     functionName,
+    ...(rule !== undefined ? { rule } : {}),
     config,
     key: keyOf(config),
     schedule,

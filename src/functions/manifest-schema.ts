@@ -235,17 +235,30 @@ const queueSchema = z.strictObject(
   { error: 'expected queue settings: visibilityTimeout, maxReceiveCount, deadLetterQueue, retention, delay' },
 );
 
+/** A scheduled rule's `schedule`: `rate(...)` / `cron(...)`, or `{ rate | cron, timezone, enabled }`. */
+const ruleSchedule = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      rate: z.string().optional(),
+      cron: z.string().optional(),
+      timezone: z.string().optional(),
+      enabled: z.boolean().optional(),
+    }),
+  ],
+  { error: 'expected rate(...) / cron(...), or { rate | cron, timezone, enabled }' },
+);
+
 const ruleSchema = z.strictObject(
   {
-    pattern,
+    pattern: pattern.optional(),
+    schedule: ruleSchedule.optional(),
     bus: name('event bus').optional(),
     targets: z
       .array(
-        z
-          .string()
-          .regex(/^(function|queue|workflow):[A-Za-z0-9_-]{1,80}$/, {
-            error: 'expected function:NAME, queue:NAME or workflow:NAME',
-          }),
+        z.string().regex(/^(function|queue|workflow):[A-Za-z0-9_-]{1,80}$/, {
+          error: 'expected function:NAME, queue:NAME or workflow:NAME',
+        }),
         {
           error: 'expected a list of targets',
         },
@@ -253,7 +266,7 @@ const ruleSchema = z.strictObject(
       .min(1, { error: 'expected at least one target' }),
     inputTransformer: inputTransformer.optional(),
   },
-  { error: 'expected a rule: { pattern, targets, bus?, inputTransformer? }' },
+  { error: 'expected a rule: { pattern or schedule, targets, bus?, inputTransformer? }' },
 );
 
 export const manifestSchema = z.strictObject(

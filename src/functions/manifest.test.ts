@@ -377,3 +377,52 @@ functions:
     );
   });
 });
+
+describe('manifest: scheduled rules', () => {
+  it('turns a rule with a schedule into one whose pattern matches its own Scheduled Events', () => {
+    const manifest = parseManifest(`
+service: shop
+queues:
+  audit: {}
+rules:
+  nightly:
+    schedule: { cron: "0 2 * * *", timezone: Europe/Paris }
+    targets: [workflow:report, queue:audit]
+  hourly:
+    bus: ops
+    schedule: rate(1 hour)
+    targets: [function:a]
+functions:
+  a:
+    handler: a.h
+`);
+    const [hourly, nightly] = [...manifest.rules].sort((x, y) => (x.name < y.name ? -1 : 1));
+    assert.deepEqual(nightly?.schedule, { expression: '0 2 * * *', timezone: 'Europe/Paris', enabled: true });
+    assert.deepEqual(nightly?.pattern, {
+      source: ['aws.events'],
+      'detail-type': ['Scheduled Event'],
+      resources: [{ suffix: ':rule/nightly' }],
+    });
+    assert.deepEqual(hourly?.schedule, { expression: 'rate(1 hour)', enabled: true });
+    assert.deepEqual(hourly?.pattern.resources, [{ suffix: ':rule/ops/hourly' }]);
+  });
+
+  it('wants exactly one of pattern and schedule', () => {
+    const both = issuesOf(`
+service: shop
+rules:
+  r:
+    pattern: { source: [x] }
+    schedule: rate(1 hour)
+    targets: [queue:q]
+functions:
+  a:
+    handler: a.h
+`);
+    assert.ok(both.some((i) => i.path === 'rules.r' && /exactly one of pattern or schedule/.test(i.message)));
+    const neither = issuesOf(
+      'service: shop\nrules:\n  r:\n    targets: [queue:q]\nfunctions:\n  a:\n    handler: a.h\n',
+    );
+    assert.ok(neither.some((i) => i.path === 'rules.r'));
+  });
+});

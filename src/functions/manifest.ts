@@ -12,6 +12,7 @@ import type {
   QueueEventConfig,
   ScheduleConfig,
 } from '../core/types.js';
+import type { RuleSchedule } from '../store/rule-repository.js';
 import { applyRouteOptions, checkAuthorizers } from './http-options.js';
 import {
   MEMORY_MIN_MB,
@@ -46,10 +47,26 @@ export interface ManifestQueue {
 export interface ManifestRule {
   name: string;
   bus: string;
+  /** For a scheduled rule, the pattern of its own Scheduled Events (see scheduledRulePattern). */
   pattern: Record<string, unknown>;
-  /** function:NAME or queue:NAME */
+  /** function:NAME, queue:NAME or workflow:NAME */
   targets: string[];
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  /** A scheduled rule fires at these times instead of matching published events. */
+  schedule?: RuleSchedule;
+}
+
+/**
+ * The pattern of a scheduled rule: the Scheduled Events the scheduler publishes for it (source
+ * `aws.events`, and the rule's ARN, whatever the region and account, among the resources).
+ */
+export function scheduledRulePattern(bus: string, name: string): Record<string, unknown> {
+  const path = bus === 'default' ? name : `${bus}/${name}`;
+  return {
+    source: ['aws.events'],
+    'detail-type': ['Scheduled Event'],
+    resources: [{ suffix: `:rule/${path}` }],
+  };
 }
 
 export interface Manifest {
@@ -141,7 +158,7 @@ export function parseManifest(text: string, file = 'gust.yaml'): Manifest {
   }
   checkRouteClashes(result, issues);
   const queues = toQueues(parsed.data.queues ?? {});
-  const rules = toRules(parsed.data.rules ?? {});
+  const rules = toRules(parsed.data.rules ?? {}, issues);
   checkReferences(result, queues, rules, issues);
   checkAuthorizers(result, issues);
   if (issues.length > 0) throw manifestError(file, issues);
@@ -354,12 +371,48 @@ function toQueues(queues: NonNullable<ParsedManifest['queues']>): ManifestQueue[
   });
 }
 
-function toRules(rules: NonNullable<ParsedManifest['rules']>): ManifestRule[] {
+function toRules(rules: NonNullable<ParsedManifest['rules']>, issues: ManifestIssue[]): ManifestRule[] {
   return Object.entries(rules).map(([name, r]) => {
-    const rule: ManifestRule = { name, bus: r.bus ?? 'default', pattern: r.pattern, targets: r.targets };
+    const bus = r.bus ?? 'default';
+    if ((r.pattern === undefined) === (r.schedule === undefined)) {
+      issues.push({ path: `rules.${name}`, message: 'expected exactly one of pattern or schedule' });
+    }
+    const schedule =
+      r.schedule === undefined ? undefined : toRuleSchedule(r.schedule, `rules.${name}.schedule`, issues);
+    const rule: ManifestRule = {
+      name,
+      bus,
+      pattern: r.pattern ?? scheduledRulePattern(bus, name),
+      targets: r.targets,
+    };
     if (r.inputTransformer) rule.inputTransformer = withoutUndefined(r.inputTransformer);
+    if (schedule !== undefined) rule.schedule = schedule;
     return rule;
   });
+}
+
+function toRuleSchedule(
+  input:
+    | string
+    | {
+        rate?: string | undefined;
+        cron?: string | undefined;
+        timezone?: string | undefined;
+        enabled?: boolean | undefined;
+      },
+  where: string,
+  issues: ManifestIssue[],
+): RuleSchedule | undefined {
+  if (typeof input === 'string') return { expression: input, enabled: true };
+  if ((input.rate === undefined) === (input.cron === undefined)) {
+    issues.push({ path: where, message: 'expected exactly one of rate or cron' });
+    return undefined;
+  }
+  let expression = input.rate ?? input.cron ?? '';
+  if (input.rate !== undefined && !/^\s*(rate|cron)\(/.test(input.rate)) expression = `rate(${input.rate})`;
+  const schedule: RuleSchedule = { expression, enabled: input.enabled ?? true };
+  if (input.timezone !== undefined) schedule.timezone = input.timezone;
+  return schedule;
 }
 
 /** Queues, dead-letter queues and destinations named in the manifest must be declared in it. */

@@ -12,6 +12,18 @@ export interface RuleDefinition {
   /** `function:NAME` or `queue:NAME`, in declared order. */
   targets: string[];
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  /**
+   * A scheduled rule (EventBridge's ScheduleExpression): the scheduler publishes a Scheduled Event
+   * for it at each tick, and `pattern` is the one that matches exactly those events.
+   */
+  schedule?: RuleSchedule;
+}
+
+/** When a scheduled rule fires: `rate(...)`, `cron(...)` (AWS forms) or a crontab line with a zone. */
+export interface RuleSchedule {
+  expression: string;
+  timezone?: string;
+  enabled: boolean;
 }
 
 /** A rule with the app (service) whose deploy declared it. */

@@ -85,7 +85,7 @@ describe('schedules', () => {
 
     const ls = await server.cli(['schedules', 'ls']);
     assert.equal(ls.code, 0, ls.stderr);
-    assert.match(ls.stdout, /^FUNCTION\s+NAME\s+SCHEDULE\s+STATE\s+MISSED\s+NEXT TICK\s+LAST TICK$/m);
+    assert.match(ls.stdout, /^TARGET\s+NAME\s+SCHEDULE\s+STATE\s+MISSED\s+NEXT TICK\s+LAST TICK$/m);
     assert.match(ls.stdout, /^tick\s+every-minute\s+rate\(1 minute\)\s+enabled\s+run-latest\s+\d{4}-/m);
     assert.match(ls.stdout, /^tick\s+every-second\s+\* \* \* \* \* \* UTC\s+enabled\s+skip\s+\d{4}-/m);
 

@@ -260,3 +260,72 @@ functions:
     assert.ok(url);
   });
 });
+
+describe('scheduled rules', () => {
+  let server: RunningServer | undefined;
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('start a workflow and feed a queue at each tick, with the Scheduled Event as input', async () => {
+    server = await startServer({
+      'gust.yaml': `
+service: cronned
+workflows:
+  nightly:
+    definition: ./nightly.asl.json
+queues:
+  ticks: {}
+rules:
+  every-second:
+    schedule: { cron: "* * * * * *" }
+    targets: [workflow:nightly, queue:ticks]
+functions:
+  noop:
+    handler: noop.handler
+`,
+      'noop.js': 'exports.handler = async () => ({});',
+      'nightly.asl.json': JSON.stringify({
+        StartAt: 'Report',
+        States: {
+          Report: { Type: 'Pass', Parameters: { 'at.$': '$.time', 'source.$': '$.source' }, End: true },
+        },
+      }),
+    });
+    const running = server;
+    const executions = await waitFor('two scheduled executions to succeed', async () => {
+      const { executions } = await running.api<{ executions: { name: string; status: string }[] }>(
+        '/_gust/v1/workflows/nightly/executions',
+      );
+      const done = executions.filter((e) => e.status === 'SUCCEEDED');
+      return done.length >= 2 ? done : undefined;
+    });
+    assert.equal(new Set(executions.map((e) => e.name)).size, executions.length);
+    const first = executions[0];
+    assert.ok(first);
+    const described = await running.api<{ output: unknown }>(
+      `/_gust/v1/workflows/nightly/executions/${encodeURIComponent(first.name)}`,
+    );
+    const output = (
+      typeof described.output === 'string' ? JSON.parse(described.output) : described.output
+    ) as {
+      at: string;
+      source: string;
+    };
+    assert.equal(output.source, 'aws.events');
+    assert.match(output.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const { messages } = await running.api<{ messages: { body: string }[] }>(
+      '/_gust/v1/queues/ticks/messages',
+    );
+    assert.ok(messages.length >= 1);
+    const event = JSON.parse(messages[0]?.body ?? '{}') as { 'detail-type': string; resources: string[] };
+    assert.equal(event['detail-type'], 'Scheduled Event');
+    assert.match(event.resources[0] ?? '', /:rule\/every-second$/);
+    const { schedules } = await running.api<{ schedules: { id: string; rule: string | null }[] }>(
+      '/_gust/v1/schedules',
+    );
+    assert.ok(
+      schedules.some((s) => s.id === 'rule:default/every-second' && s.rule === 'default/every-second'),
+    );
+  });
+});

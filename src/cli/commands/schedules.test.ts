@@ -51,7 +51,7 @@ describe('gust schedules ls', () => {
     assert.equal(code, 0);
     assert.equal(stderr, '');
     const lines = stdout.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^FUNCTION\s+NAME\s+SCHEDULE\s+STATE\s+MISSED\s+NEXT TICK\s+LAST TICK$/);
+    assert.match(lines[0] ?? '', /^TARGET\s+NAME\s+SCHEDULE\s+STATE\s+MISSED\s+NEXT TICK\s+LAST TICK$/);
     assert.match(
       lines[1] ?? '',
       /^report\s+nightly\s+cron\(0 2 \* \* \? \*\) Europe\/Paris\s+enabled\s+run-latest/,

@@ -8,7 +8,9 @@ import { formatTable } from '../table.js';
 /** One schedule as `GET /_gust/v1/schedules` returns it (docs/api.md, Schedules). */
 export interface ApiSchedule {
   id: string;
-  functionName: string;
+  /** null for a scheduled event rule (then `rule` is `bus/name`). */
+  functionName: string | null;
+  rule?: string | null;
   name: string;
   expression: string;
   timezone: string;
@@ -51,9 +53,9 @@ export function registerSchedules(program: Command, ctx: CliContext): void {
 /** The `schedules ls` table; times are local, as elsewhere in the CLI. */
 export function schedulesTable(schedules: readonly ApiSchedule[]): string {
   return formatTable(
-    ['FUNCTION', 'NAME', 'SCHEDULE', 'STATE', 'MISSED', 'NEXT TICK', 'LAST TICK'],
+    ['TARGET', 'NAME', 'SCHEDULE', 'STATE', 'MISSED', 'NEXT TICK', 'LAST TICK'],
     schedules.map((s) => [
-      s.functionName,
+      s.functionName ?? `rule ${s.rule ?? '?'}`,
       s.name,
       s.expression,
       s.error !== null ? 'error' : s.enabled ? 'enabled' : 'disabled',

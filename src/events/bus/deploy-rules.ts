@@ -6,8 +6,10 @@
  * function rules live in their versions, which the registry reloads at start.
  */
 import { GustError, isGustError } from '../../core/errors.js';
+import { parseScheduleConfig } from '../../cron/schedule-config.js';
 import type { DeployHook } from '../../functions/control-plane.js';
 import type { Manifest } from '../../functions/manifest.js';
+import type { RuleDefinition } from '../../store/rule-repository.js';
 import type { Store } from '../../store/store.js';
 import { compilePattern } from '../pattern/index.js';
 import type { EventBus } from './event-bus.js';
@@ -86,6 +88,17 @@ export function ruleDeployHook(bus: EventBus, store: Store): DeployHook {
           });
         } else seen.set(key, rule.at);
       }
+      for (const rule of manifest.rules) {
+        const schedule = rule.schedule;
+        if (schedule !== undefined) {
+          try {
+            parseScheduleConfig(schedule);
+          } catch (error) {
+            if (!isGustError(error)) throw error;
+            issues.push({ path: `rules.${rule.name}.schedule`, message: error.message });
+          }
+        }
+      }
       if (issues.length > 0) {
         const lines = issues.map((i) => `${manifest.file}: ${i.path}: ${i.message}`);
         throw new GustError('ERR_INVALID_MANIFEST', lines.join('\n'), {
@@ -107,10 +120,11 @@ export function ruleDeployHook(bus: EventBus, store: Store): DeployHook {
       await store.rules.replaceForService(
         manifest.service,
         manifest.rules.map((r) => {
-          const { name, bus: busName, pattern, targets, inputTransformer } = r;
-          return inputTransformer
-            ? { name, bus: busName, pattern, targets, inputTransformer }
-            : { name, bus: busName, pattern, targets };
+          const { name, bus: busName, pattern, targets, inputTransformer, schedule } = r;
+          const rule: RuleDefinition = { name, bus: busName, pattern, targets };
+          if (inputTransformer) rule.inputTransformer = inputTransformer;
+          if (schedule) rule.schedule = schedule;
+          return rule;
         }),
       );
       bus.setTopLevelRules(await store.rules.list());

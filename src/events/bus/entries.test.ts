@@ -18,6 +18,12 @@ describe('PutEvents entries', () => {
     });
   });
 
+  it('refuse the sources reserved for the platform (aws.*), as EventBridge does', () => {
+    const refused = readEntry({ ...valid, Source: 'aws.events' });
+    assert.equal((refused as { ErrorCode: string }).ErrorCode, 'NotAuthorizedForSourceException');
+    assert.equal(read({ ...valid, Source: 'awsome.shop' }).source, 'awsome.shop');
+  });
+
   it('take Time as epoch seconds (what the SDKs send) or ISO text, in UTC whole seconds', () => {
     assert.equal(read({ ...valid, Time: 1767225600.5 }).time, '2026-01-01T00:00:00Z');
     assert.equal(read({ ...valid, Time: '2026-01-01T01:00:00.9+01:00' }).time, '2026-01-01T00:00:00Z');

@@ -61,10 +61,21 @@ function entrySize(entry: unknown): number {
 }
 
 /** Reads one entry; returns what is wrong with it instead when it cannot be published. */
+/** Sources only the platform may send (EventBridge reserves `aws.*` the same way). */
+export function isReservedSource(source: string): boolean {
+  return source.startsWith('aws.');
+}
+
 export function readEntry(entry: unknown): EntryInput | EntryError {
   if (!isRecord(entry)) return invalidArgument('Entries', 'each entry must be an object');
   const source = requiredString(entry, 'Source');
   if (typeof source !== 'string') return source;
+  if (isReservedSource(source)) {
+    return {
+      ErrorCode: 'NotAuthorizedForSourceException',
+      ErrorMessage: `Not authorized for the source ${source}: sources starting with 'aws.' are reserved for events the platform sends itself (scheduled rules).`,
+    };
+  }
   const detailType = requiredString(entry, 'DetailType');
   if (typeof detailType !== 'string') return detailType;
   if (entry.Detail === undefined || entry.Detail === null)

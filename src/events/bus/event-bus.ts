@@ -11,7 +11,14 @@ import type { FunctionRegistry } from '../../functions/control-plane.js';
 import type { QueueService } from '../../queue/queue-service.js';
 import type { StoredRule } from '../../store/rule-repository.js';
 import type { Store } from '../../store/store.js';
-import { checkEntries, type EntryError, type EntryInput, isEntryError, readEntry } from './entries.js';
+import {
+  checkEntries,
+  type EntryError,
+  type EntryInput,
+  isEntryError,
+  isReservedSource,
+  readEntry,
+} from './entries.js';
 import { batchesOf, type RoutedEvent, routeEvent } from './routing.js';
 import { collectRules, destinationBuses, RuleCompiler, type RuleSet } from './rule-set.js';
 import { type BusEvent, type BusIdentity, type BusRule, eventTime, type PublishResult } from './types.js';
@@ -50,8 +57,14 @@ export interface EventBus {
   publish(bus: string, input: PublishInput): Promise<PublishResult>;
   /** Publishes events built elsewhere (CloudEvents): all of them, or (throwing) none. */
   publishEvents(bus: string, events: readonly BusEvent[]): Promise<PublishResult[]>;
+  /** Publishes an event the platform made itself (a scheduled rule's tick), `aws.*` source allowed. */
+  publishPlatformEvent(bus: string, event: BusEvent): Promise<PublishResult>;
   /** Every rule, ordered by bus, then name. */
   rules(): readonly BusRule[];
+  /** The top-level rules that fire on a schedule (EventBridge scheduled rules). */
+  scheduledRules(): readonly StoredRule[];
+  /** Called after the rules change (a deploy here or on another node). */
+  onRulesChange(listener: () => void): () => void;
   /** Every bus, sorted. */
   buses(): string[];
   /** Replaces the top-level rules (after a deploy stored them) and rebuilds the rule set. */
@@ -66,11 +79,13 @@ export function createEventBus(deps: EventBusDeps): EventBus {
   let ruleSet: RuleSet = compiler.build([], [], () => {});
   let unsubscribe: (() => void) | undefined;
 
+  const ruleListeners = new Set<() => void>();
   const rebuild = () => {
     const functions = deps.registry.list();
     ruleSet = compiler.build(collectRules(functions, topLevel), destinationBuses(functions), (rule, error) =>
       log(`gust: event rule '${rule.name}' on bus '${rule.bus}' is left out: ${(error as Error).message}`),
     );
+    for (const listener of ruleListeners) listener();
   };
 
   const mustExist = (bus: string) => {
@@ -144,6 +159,11 @@ export function createEventBus(deps: EventBusDeps): EventBus {
     stop() {
       unsubscribe?.();
     },
+    scheduledRules: () => topLevel.filter((r) => r.schedule !== undefined),
+    onRulesChange(listener) {
+      ruleListeners.add(listener);
+      return () => ruleListeners.delete(listener);
+    },
 
     async putEvents(entries) {
       const list = checkEntries(entries);
@@ -191,11 +211,28 @@ export function createEventBus(deps: EventBusDeps): EventBus {
 
     async publishEvents(busName, events) {
       mustExist(busName);
+      for (const event of events) {
+        if (isReservedSource(event.source)) {
+          throw new GustError(
+            'ERR_INVALID_PARAMETER',
+            `Events may not have the source '${event.source}': sources starting with 'aws.' are reserved for events the platform sends itself.`,
+            { awsType: 'NotAuthorizedForSourceException', details: { parameter: 'source' } },
+          );
+        }
+      }
       const now = deps.clock.now();
       const routed: RoutedEvent[] = [];
       for (const event of events) routed.push(await route(busName, event, now));
       await commit(routed);
       return routed.map((r) => result(busName, r));
+    },
+
+    async publishPlatformEvent(busName, event) {
+      mustExist(busName);
+      const now = deps.clock.now();
+      const routed = await route(busName, event, now);
+      await commit([routed]);
+      return result(busName, routed);
     },
 
     rules: () => ruleSet.rules,

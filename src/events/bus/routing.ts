@@ -76,8 +76,17 @@ export function routeEvent(
         routed.deliveries.push({ queue: ASYNC_QUEUE, input: message, target, rule: rule.name });
       } else if (kind === 'workflow') {
         // The execution is named after the event and rule, so a redelivery starts nothing twice.
-        const start = JSON.stringify({ workflow: name, name: `${rule.name}-${event.id}`.slice(0, 80), input: body });
-        routed.deliveries.push({ queue: WORKFLOW_STARTS_QUEUE, input: { body: start }, target, rule: rule.name });
+        const start = JSON.stringify({
+          workflow: name,
+          name: `${rule.name}-${event.id}`.slice(0, 80),
+          input: body,
+        });
+        routed.deliveries.push({
+          queue: WORKFLOW_STARTS_QUEUE,
+          input: { body: start },
+          target,
+          rule: rule.name,
+        });
       } else {
         routed.deliveries.push({ queue: name, input: { body }, target, rule: rule.name });
       }

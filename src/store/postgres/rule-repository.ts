@@ -9,7 +9,7 @@ interface RuleRow {
 }
 
 /** The part of a rule kept as JSON text. */
-type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer'>;
+type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer' | 'schedule'>;
 
 const toRule = (row: RuleRow): StoredRule => {
   const definition = JSON.parse(row.definition) as Definition;
@@ -21,6 +21,7 @@ const toRule = (row: RuleRow): StoredRule => {
     targets: definition.targets,
   };
   if (definition.inputTransformer !== undefined) rule.inputTransformer = definition.inputTransformer;
+  if (definition.schedule !== undefined) rule.schedule = definition.schedule;
   return rule;
 };
 
@@ -38,6 +39,7 @@ export class PgRuleRepository implements RuleRepository {
       for (const rule of rules) {
         const definition: Definition = { pattern: rule.pattern, targets: rule.targets };
         if (rule.inputTransformer !== undefined) definition.inputTransformer = rule.inputTransformer;
+        if (rule.schedule !== undefined) definition.schedule = rule.schedule;
         await tx.run(
           `INSERT INTO event_rules (bus, name, service, definition) VALUES ($1, $2, $3, $4)
            ON CONFLICT (bus, name) DO UPDATE SET service = excluded.service, definition = excluded.definition`,

@@ -10,7 +10,7 @@ interface RuleRow {
 }
 
 /** The part of a rule kept as JSON text. */
-type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer'>;
+type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer' | 'schedule'>;
 
 const toRule = (row: RuleRow): StoredRule => {
   const definition = JSON.parse(row.definition) as Definition;
@@ -22,6 +22,7 @@ const toRule = (row: RuleRow): StoredRule => {
     targets: definition.targets,
   };
   if (definition.inputTransformer !== undefined) rule.inputTransformer = definition.inputTransformer;
+  if (definition.schedule !== undefined) rule.schedule = definition.schedule;
   return rule;
 };
 
@@ -52,6 +53,7 @@ export class SqliteRuleRepository implements RuleRepository {
       for (const rule of rules) {
         const definition: Definition = { pattern: rule.pattern, targets: rule.targets };
         if (rule.inputTransformer !== undefined) definition.inputTransformer = rule.inputTransformer;
+        if (rule.schedule !== undefined) definition.schedule = rule.schedule;
         st.put.run(rule.bus, rule.name, service, JSON.stringify(definition));
       }
     });

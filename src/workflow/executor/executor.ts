@@ -152,7 +152,9 @@ export function createWorkflowExecutor(deps: WorkflowExecutorDeps): WorkflowExec
    * request finds its execution already there; a workflow that no longer exists is reported and the
    * request dropped (as for a rule targeting a deleted function).
    */
-  const startFromRule = async (body: string): Promise<{ kind: 'done' } | { kind: 'retry'; error: string; delayMs: number }> => {
+  const startFromRule = async (
+    body: string,
+  ): Promise<{ kind: 'done' } | { kind: 'retry'; error: string; delayMs: number }> => {
     let request: { workflow: string; name: string; input: string };
     try {
       request = JSON.parse(body) as typeof request;
@@ -165,8 +167,14 @@ export function createWorkflowExecutor(deps: WorkflowExecutorDeps): WorkflowExec
       return { kind: 'done' };
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'ERR_WORKFLOW_NOT_FOUND' || code === 'ERR_EXECUTION_EXISTS' || code === 'ERR_INVALID_PARAMETER') {
-        log(`gust: an event rule's start of workflow '${request.workflow}' was dropped: ${(error as Error).message}`);
+      if (
+        code === 'ERR_WORKFLOW_NOT_FOUND' ||
+        code === 'ERR_EXECUTION_EXISTS' ||
+        code === 'ERR_INVALID_PARAMETER'
+      ) {
+        log(
+          `gust: an event rule's start of workflow '${request.workflow}' was dropped: ${(error as Error).message}`,
+        );
         return { kind: 'done' };
       }
       return { kind: 'retry', error: String(error), delayMs: 1000 };
