@@ -145,6 +145,13 @@ export class PgDatabase implements PgExecutor {
         throw translatePgError(error, this.target);
       }
       let broken = false;
+      // The pool stops listening for a client's errors while it is checked out: a connection that
+      // breaks between two statements of this transaction would otherwise be an unhandled 'error'
+      // event, which ends the process. The statement in flight (or the next) fails instead.
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await body(new Executor(client, this.target));
@@ -161,6 +168,7 @@ export class PgDatabase implements PgExecutor {
         const retry = RETRYABLE.has(String(code)) || RETRYABLE.has(String(cause));
         if (!retry || attempt >= MAX_ATTEMPTS) throw translatePgError(error, this.target);
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     }

@@ -5,8 +5,8 @@ import { dispatchSignal, type SignalBus, type SignalListener, type SignalTopic }
 /**
  * Signals between nodes over PostgreSQL NOTIFY/LISTEN. One dedicated connection LISTENs on the
  * store's channel (named after its schema, so two clusters in one database do not hear each
- * other); publishing is `SELECT pg_notify(...)` on the pool. A payload is `topic|node|payload`;
- * the node id lets a listener know its own signals.
+ * other); publishing is `SELECT pg_notify(...)` on the pool, batched per turn of the event loop.
+ * A notification holds lines `topic|node|payload`; the node id lets a listener skip its own.
  *
  * The listening connection reconnects by itself (with backoff) when the server restarts or the
  * network breaks. Signals sent while it was down are lost; after reconnecting it tells every topic's
@@ -47,15 +47,45 @@ export function createPgSignals(options: PgSignalOptions): PgSignalBus {
 
   const onError = (error: unknown) => options.onError('a signal listener failed', error);
 
+  /** One notification carries several signals, a line each: `topic|node|payload`. */
   const receive = (message: pg.Notification): void => {
     if (message.channel !== channel || message.payload === undefined) return;
-    const first = message.payload.indexOf('|');
-    const second = message.payload.indexOf('|', first + 1);
-    if (first === -1 || second === -1) return;
-    const topic = message.payload.slice(0, first) as SignalTopic;
-    // This node's own signals were dispatched locally when published.
-    if (message.payload.slice(first + 1, second) === nodeId) return;
-    dispatchSignal(listeners, topic, message.payload.slice(second + 1), false, onError);
+    for (const line of message.payload.split('\n')) {
+      const first = line.indexOf('|');
+      const second = line.indexOf('|', first + 1);
+      if (first === -1 || second === -1) continue;
+      const topic = line.slice(0, first) as SignalTopic;
+      // This node's own signals were dispatched locally when published.
+      if (line.slice(first + 1, second) === nodeId) continue;
+      dispatchSignal(listeners, topic, line.slice(second + 1), false, onError);
+    }
+  };
+
+  /**
+   * Signals published in one turn of the event loop go out together, duplicates folded: a burst of
+   * sends to one queue costs one NOTIFY, not one round trip each.
+   */
+  let pending = new Set<string>();
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    const lines = [...pending];
+    pending = new Set();
+    // NOTIFY payloads are limited to 8000 bytes: send in chunks well under that.
+    let chunk = '';
+    const send = (text: string) => {
+      options.pool.query('SELECT pg_notify($1, $2)', [channel, text]).catch((error: unknown) => {
+        options.onError('could not signal other nodes', error);
+      });
+    };
+    for (const line of lines) {
+      if (chunk.length + line.length + 1 > 7000 && chunk !== '') {
+        send(chunk);
+        chunk = '';
+      }
+      chunk = chunk === '' ? line : `${chunk}\n${line}`;
+    }
+    if (chunk !== '') send(chunk);
   };
 
   const scheduleReconnect = (): void => {
@@ -108,10 +138,11 @@ export function createPgSignals(options: PgSignalOptions): PgSignalBus {
       if (closed) return;
       // Local listeners hear at once; other nodes through the database.
       queueMicrotask(() => dispatchSignal(listeners, topic, payload, true, onError));
-      const text = `${topic}|${nodeId}|${payload.slice(0, MAX_PAYLOAD)}`;
-      options.pool.query('SELECT pg_notify($1, $2)', [channel, text]).catch((error: unknown) => {
-        options.onError(`could not signal other nodes (${topic})`, error);
-      });
+      pending.add(`${topic}|${nodeId}|${payload.slice(0, MAX_PAYLOAD).replaceAll('\n', ' ')}`);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
     },
     subscribe(topic, listener) {
       void connect();
