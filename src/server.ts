@@ -1,16 +1,11 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  credentialsPath as defaultCredentialsPath,
-  saveCredentials,
-} from './auth/access/credentials-file.js';
 import { createFunctionRoles, rolePoliciesDeployHook } from './auth/access/function-roles.js';
 import { type AccessControl, createAccessControl } from './auth/access/index.js';
 import type { CreatedKey } from './auth/access/key-admin.js';
 import { loadMasterKey } from './auth/secrets/master-key.js';
 import { type Cluster, createCluster } from './cluster/cluster.js';
 import { type Clock, systemClock } from './core/clock.js';
-import { GustError } from './core/errors.js';
 import { type IdSource, randomIds } from './core/ids.js';
 import type { RateLimitConfig } from './core/types.js';
 import { scheduleDeployHook } from './cron/deploy-schedules.js';
@@ -36,11 +31,11 @@ import { createEventSourceMappings } from './queue/event-source-mappings.js';
 import { createQueueExtension } from './queue/queue-extension.js';
 import { createQueueService } from './queue/queue-service.js';
 import { createInstancePool } from './runtime/pool.js';
-import { detectSandbox, SANDBOX_INSTALL_HINT } from './runtime/sandbox/bwrap.js';
 import type { InstancePool } from './runtime/types.js';
 import { environmentResolver, secretsDeployHook } from './secrets/secret-references.js';
 import { createSecretsExtension } from './secrets/secrets-extension.js';
 import { createSecretsService } from './secrets/secrets-service.js';
+import { announceAdminKey, chooseSandbox, packageVersion, runStops } from './server-startup.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { workflowDeployHook } from './workflow/api/deploy-workflows.js';
@@ -407,40 +402,6 @@ export async function startGust(options: GustOptions): Promise<RunningGust> {
 }
 
 /**
- * Decides whether instances run in the bubblewrap sandbox. Outside production the sandbox is opt-in
- * and its absence is announced loudly; in production it is required unless explicitly waived.
- */
-async function chooseSandbox(options: GustOptions, log: (line: string) => void): Promise<'bwrap' | 'none'> {
-  let sandbox = options.sandbox ?? (options.production ? 'bwrap' : 'none');
-  if (sandbox === 'bwrap') {
-    const support = await detectSandbox();
-    if (!support.available) {
-      if (!(options.production && options.allowUnsandboxed)) {
-        throw new GustError(
-          'ERR_SANDBOX_UNAVAILABLE',
-          `Sandboxed instances were asked for, but bubblewrap cannot run here: ${support.reason}. To fix it, ${SANDBOX_INSTALL_HINT}${options.production ? ', or pass --allow-unsandboxed to run production without a sandbox' : ', or start without --sandbox'}.`,
-        );
-      }
-      log(`gust: bubblewrap cannot run here (${support.reason}); --allow-unsandboxed was given.`);
-      sandbox = 'none';
-    }
-  }
-  if (sandbox === 'none') {
-    if (options.production && !options.allowUnsandboxed) {
-      throw new GustError(
-        'ERR_SANDBOX_REQUIRED',
-        'Production mode runs function instances in a sandbox: start with --sandbox (bubblewrap), or pass --allow-unsandboxed to accept plain processes.',
-      );
-    }
-    log(
-      'gust: WARNING: function instances are NOT sandboxed. They run as ordinary processes with your user and can read ' +
-        "Gust's data directory; do not run untrusted code. Start with --sandbox to isolate them (docs/runtimes.md).",
-    );
-  }
-  return sandbox;
-}
-
-/**
  * What every function's environment gets from the platform: the endpoints of the AWS-compatible
  * APIs Gust speaks (the SDK reads AWS_ENDPOINT_URL_<SERVICE>). The invoker adds the short-lived
  * credentials of the function's role. A function's own environment overrides any of these.
@@ -454,65 +415,4 @@ export function functionPlatformEnvironment(url: string): Record<string, string>
     AWS_ENDPOINT_URL_SFN: url,
     GUST_ENDPOINT: url,
   };
-}
-
-/**
- * Prints the first admin key once and, when Gust made it (not taken from the environment), saves it
- * in the CLI's credentials file so `gust` commands work at once.
- */
-async function announceAdminKey(
-  key: CreatedKey,
-  source: 'environment' | 'generated',
-  url: string,
-  credentialsFile: string | undefined,
-  log: (line: string) => void,
-): Promise<void> {
-  if (source === 'environment') {
-    log(
-      `gust: created the admin key ${key.accessKeyId} from GUST_BOOTSTRAP_ACCESS_KEY_ID / GUST_BOOTSTRAP_SECRET_ACCESS_KEY.`,
-    );
-    return;
-  }
-  const lines = [
-    'gust: created the first admin key. It is shown only this once; keep it safe:',
-    `  access key id:     ${key.accessKeyId}`,
-    `  secret access key: ${key.secretAccessKey}`,
-    `  bearer token:      ${key.bearerToken}`,
-  ];
-  if (credentialsFile !== undefined) {
-    try {
-      await saveCredentials(credentialsFile, url, {
-        accessKeyId: key.accessKeyId,
-        secretAccessKey: key.secretAccessKey,
-      });
-      lines.push(`  saved for the gust CLI in ${credentialsFile} (mode 0600).`);
-    } catch (error) {
-      lines.push(`  could NOT be saved in ${credentialsFile}: ${(error as Error).message}`);
-    }
-  }
-  for (const line of lines) log(line);
-}
-
-/** The CLI credentials file `gust up` saves the first admin key in. */
-export { defaultCredentialsPath };
-
-async function runStops(stops: (() => Promise<void>)[], log: (line: string) => void): Promise<void> {
-  for (const stop of stops) {
-    try {
-      await stop();
-    } catch (error) {
-      log(`gust: error while stopping: ${(error as Error).message}`);
-    }
-  }
-}
-
-async function packageVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }

@@ -3,31 +3,23 @@ import { timeOrderedUuid } from '../core/ids.js';
 import type { ScheduleConfig } from '../core/types.js';
 import type { FunctionRegistry } from '../functions/control-plane.js';
 import { asyncMessage } from '../queue/async-delivery.js';
-import { type Consumer, createConsumer } from '../queue/consumer.js';
 import type { QueueService } from '../queue/queue-service.js';
 import { ASYNC_QUEUE } from '../queue/system-queues.js';
 import type { NewMessage } from '../store/queue-repository.js';
-import type { StoredRule } from '../store/rule-repository.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_GRACE_MS, dueTicks, latestTick } from './due-ticks.js';
 import { parseScheduleConfig, scheduleId } from './schedule-config.js';
-import { type ScheduledEvent, scheduledEvent } from './scheduled-event.js';
+import { scheduledEvent } from './scheduled-event.js';
+import {
+  createScheduledRuleDelivery,
+  SCHEDULED_EVENTS_QUEUE,
+  type ScheduledRuleDelivery,
+  type ScheduledRules,
+} from './scheduled-rules.js';
+
+export { SCHEDULED_EVENTS_QUEUE, type ScheduledRules } from './scheduled-rules.js';
+
 import type { MissedTickPolicy, Schedule } from './types.js';
-
-/** The event bus's scheduled rules, which the scheduler fires like function schedules. */
-export interface ScheduledRules {
-  scheduled(): readonly StoredRule[];
-  onChange(listener: () => void): () => void;
-  /** Publishes a rule's Scheduled Event on its bus (routed to the rule's targets). */
-  publish(bus: string, event: ScheduledEvent): Promise<unknown>;
-}
-
-/**
- * The system queue of scheduled rules' ticks: firing a tick records it and enqueues the rule's
- * Scheduled Event here in one transaction; the consumer publishes it on the bus, whose routing
- * delivers it to the rule's targets (functions, queues, workflows).
- */
-export const SCHEDULED_EVENTS_QUEUE = 'gust-scheduled-events';
 
 export interface SchedulerDeps {
   store: Pick<Store, 'schedules'> & Partial<Pick<Store, 'signals'>>;
@@ -314,40 +306,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (deps.store.signals?.crossNode !== true) await deps.store.schedules.deleteExcept([...wanted.keys()]);
   };
 
-  let ruleConsumer: Consumer | undefined;
-  /** Publishes the Scheduled Events that fired ticks of scheduled rules left in their queue. */
-  const startRuleDelivery = async (rules: ScheduledRules) => {
-    await deps.queues.putQueue(
-      SCHEDULED_EVENTS_QUEUE,
-      { visibilityTimeoutSec: 30, retentionSec: 14 * 24 * 3600 },
-      { kind: 'system', owner: null },
-    );
-    ruleConsumer = createConsumer(deps.queues, clock, {
-      queue: SCHEDULED_EVENTS_QUEUE,
-      batchSize: 10,
-      batchingWindowMs: 0,
-      concurrency: 1,
-      deliver: (batch) =>
-        Promise.all(
-          batch.map(async (message) => {
-            const { bus, event } = JSON.parse(message.body) as { bus: string; event: ScheduledEvent };
-            try {
-              await rules.publish(bus, event);
-              return { kind: 'done' as const };
-            } catch (error) {
-              // A bus or target that is gone: reported; the message is retried, then dead-lettered.
-              log(
-                `gust: scheduled rule on bus '${bus}': ${error instanceof Error ? error.message : String(error)}`,
-              );
-              return { kind: 'retry' as const, error: String(error), delayMs: 1000 };
-            }
-          }),
-        ),
-      onError: (error) => log(`gust: scheduled events queue failed: ${(error as Error)?.message ?? error}`),
-    });
-    ruleConsumer.start();
-  };
-
+  let ruleDelivery: ScheduledRuleDelivery | undefined;
   const idle = async () => {
     for (;;) {
       const current = chain;
@@ -366,7 +325,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         fromRegistry();
         fromRules?.();
       };
-      if (deps.rules !== undefined) await startRuleDelivery(deps.rules);
+      if (deps.rules !== undefined) {
+        ruleDelivery = createScheduledRuleDelivery({ queues: deps.queues, clock, rules: deps.rules, log });
+        await ruleDelivery.start();
+      }
       await enqueue(sync);
     },
 
@@ -377,8 +339,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const entry of entries.values()) disarm(entry);
       entries.clear();
       await idle();
-      await ruleConsumer?.stop();
-      ruleConsumer = undefined;
+      await ruleDelivery?.stop();
+      ruleDelivery = undefined;
     },
 
     async list() {

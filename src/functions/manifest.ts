@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type PolicyIssue, type PolicyStatement, parsePolicy } from '../auth/policy/document.js';
 import { GustError } from '../core/errors.js';
+import { checkPermissions, toQueues, toRules, withoutUndefined } from './manifest-sections.js';
+
+export { scheduledRulePattern } from './manifest-sections.js';
+
 import type {
   AsyncConfig,
   EventRuleConfig,
@@ -54,19 +57,6 @@ export interface ManifestRule {
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
   /** A scheduled rule fires at these times instead of matching published events. */
   schedule?: RuleSchedule;
-}
-
-/**
- * The pattern of a scheduled rule: the Scheduled Events the scheduler publishes for it (source
- * `aws.events`, and the rule's ARN, whatever the region and account, among the resources).
- */
-export function scheduledRulePattern(bus: string, name: string): Record<string, unknown> {
-  const path = bus === 'default' ? name : `${bus}/${name}`;
-  return {
-    source: ['aws.events'],
-    'detail-type': ['Scheduled Event'],
-    resources: [{ suffix: `:rule/${path}` }],
-  };
 }
 
 export interface Manifest {
@@ -317,12 +307,6 @@ function ttlOf(value: number | { ttl: number } | undefined): number | undefined 
   return value === undefined ? undefined : typeof value === 'number' ? value : value.ttl;
 }
 
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-}
-
 type ScheduleInput = NonNullable<
   z.output<typeof manifestSchema>['functions'][string]['events']
 >[number]['schedule'];
@@ -359,63 +343,6 @@ function toSchedule(
   return schedule;
 }
 
-function toQueues(queues: NonNullable<ParsedManifest['queues']>): ManifestQueue[] {
-  return Object.entries(queues).map(([name, q]) => {
-    const out: ManifestQueue = { name };
-    if (q?.visibilityTimeout !== undefined) out.visibilityTimeoutSec = q.visibilityTimeout;
-    if (q?.maxReceiveCount !== undefined) out.maxReceiveCount = q.maxReceiveCount;
-    if (q?.deadLetterQueue !== undefined) out.deadLetterQueue = q.deadLetterQueue;
-    if (q?.retention !== undefined) out.retentionSec = q.retention;
-    if (q?.delay !== undefined) out.delaySec = q.delay;
-    return out;
-  });
-}
-
-function toRules(rules: NonNullable<ParsedManifest['rules']>, issues: ManifestIssue[]): ManifestRule[] {
-  return Object.entries(rules).map(([name, r]) => {
-    const bus = r.bus ?? 'default';
-    if ((r.pattern === undefined) === (r.schedule === undefined)) {
-      issues.push({ path: `rules.${name}`, message: 'expected exactly one of pattern or schedule' });
-    }
-    const schedule =
-      r.schedule === undefined ? undefined : toRuleSchedule(r.schedule, `rules.${name}.schedule`, issues);
-    const rule: ManifestRule = {
-      name,
-      bus,
-      pattern: r.pattern ?? scheduledRulePattern(bus, name),
-      targets: r.targets,
-    };
-    if (r.inputTransformer) rule.inputTransformer = withoutUndefined(r.inputTransformer);
-    if (schedule !== undefined) rule.schedule = schedule;
-    return rule;
-  });
-}
-
-function toRuleSchedule(
-  input:
-    | string
-    | {
-        rate?: string | undefined;
-        cron?: string | undefined;
-        timezone?: string | undefined;
-        enabled?: boolean | undefined;
-      },
-  where: string,
-  issues: ManifestIssue[],
-): RuleSchedule | undefined {
-  if (typeof input === 'string') return { expression: input, enabled: true };
-  if ((input.rate === undefined) === (input.cron === undefined)) {
-    issues.push({ path: where, message: 'expected exactly one of rate or cron' });
-    return undefined;
-  }
-  let expression = input.rate ?? input.cron ?? '';
-  if (input.rate !== undefined && !/^\s*(rate|cron)\(/.test(input.rate)) expression = `rate(${input.rate})`;
-  const schedule: RuleSchedule = { expression, enabled: input.enabled ?? true };
-  if (input.timezone !== undefined) schedule.timezone = input.timezone;
-  return schedule;
-}
-
-/** Queues, dead-letter queues and destinations named in the manifest must be declared in it. */
 function checkReferences(
   functions: ManifestFunction[],
   queues: ManifestQueue[],
@@ -513,26 +440,4 @@ function manifestError(file: string, issues: ManifestIssue[]): GustError {
   const message =
     lines.length === 1 ? (lines[0] ?? '') : `${file} has ${lines.length} problems:\n  ${lines.join('\n  ')}`;
   return new GustError('ERR_INVALID_MANIFEST', message, { details: { file, issues } });
-}
-
-/** Validates a role's statements as a policy document; problems become manifest issues under `at`. */
-function checkPermissions(
-  statements: unknown[],
-  at: string,
-  issues: ManifestIssue[],
-): PolicyStatement[] | undefined {
-  try {
-    return parsePolicy({ Version: '2012-10-17', Statement: statements }).Statement;
-  } catch (error) {
-    const found = (error as GustError).details?.issues as PolicyIssue[] | undefined;
-    for (const issue of found ?? [{ path: '', message: (error as Error).message }]) {
-      // The parser's paths start at Statement[i]; the manifest's list is the Statement list.
-      const path = issue.path.replace(/^Statement\[(\d+)\]/, '[$1]').replace(/^Statement/, '');
-      issues.push({
-        path: `${at}${path.startsWith('[') || path === '' ? '' : '.'}${path}`,
-        message: issue.message,
-      });
-    }
-    return undefined;
-  }
 }
