@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import { type Consumer, createConsumer } from '../queue/consumer.js';
 import type { QueueService } from '../queue/queue-service.js';
+import { createRequestQueue, type RequestQueue } from '../queue/request-queue.js';
 import type { StoredRule } from '../store/rule-repository.js';
 import type { ScheduledEvent } from './scheduled-event.js';
 
@@ -19,11 +19,8 @@ export interface ScheduledRules {
  */
 export const SCHEDULED_EVENTS_QUEUE = 'gust-scheduled-events';
 
-export interface ScheduledRuleDelivery {
-  /** Creates the queue and starts publishing what it holds. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** Creates the queue at start, then publishes what it holds. */
+export type ScheduledRuleDelivery = RequestQueue;
 
 /** Publishes the Scheduled Events of fired rule ticks from their queue onto the bus. */
 export function createScheduledRuleDelivery(deps: {
@@ -32,43 +29,15 @@ export function createScheduledRuleDelivery(deps: {
   rules: ScheduledRules;
   log(line: string): void;
 }): ScheduledRuleDelivery {
-  let consumer: Consumer | undefined;
-  return {
-    async start() {
-      await deps.queues.putQueue(
-        SCHEDULED_EVENTS_QUEUE,
-        { visibilityTimeoutSec: 30, retentionSec: 14 * 24 * 3600 },
-        { kind: 'system', owner: null },
-      );
-      consumer = createConsumer(deps.queues, deps.clock, {
-        queue: SCHEDULED_EVENTS_QUEUE,
-        batchSize: 10,
-        batchingWindowMs: 0,
-        concurrency: 1,
-        deliver: (batch) =>
-          Promise.all(
-            batch.map(async (message) => {
-              const { bus, event } = JSON.parse(message.body) as { bus: string; event: ScheduledEvent };
-              try {
-                await deps.rules.publish(bus, event);
-                return { kind: 'done' as const };
-              } catch (error) {
-                // A bus or target that is gone: reported; the message is retried, then dead-lettered.
-                deps.log(
-                  `gust: scheduled rule on bus '${bus}': ${error instanceof Error ? error.message : String(error)}`,
-                );
-                return { kind: 'retry' as const, error: String(error), delayMs: 1000 };
-              }
-            }),
-          ),
-        onError: (error) =>
-          deps.log(`gust: scheduled events queue failed: ${(error as Error)?.message ?? error}`),
-      });
-      consumer.start();
+  // A bus or target that is gone throws: the message is retried, then dead-lettered.
+  return createRequestQueue({
+    queues: deps.queues,
+    clock: deps.clock,
+    queue: SCHEDULED_EVENTS_QUEUE,
+    log: deps.log,
+    handle: async (body) => {
+      const { bus, event } = JSON.parse(body) as { bus: string; event: ScheduledEvent };
+      await deps.rules.publish(bus, event);
     },
-    async stop() {
-      await consumer?.stop();
-      consumer = undefined;
-    },
-  };
+  });
 }

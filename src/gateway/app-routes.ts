@@ -1,33 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditLog } from '../auth/access/audit-log.js';
-import type { Authenticator } from '../auth/access/authenticator.js';
-import type { Caller } from '../auth/access/caller.js';
-import { createRequestAuth } from '../auth/access/request-auth.js';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
 import type { FunctionSummary } from '../functions/control-plane.js';
 import type { InvokeOptions, Invoker } from '../invoker/types.js';
 import { buildHttpEvent, type HttpApiEvent, type HttpEventAuthorizer } from './apigw-event.js';
 import { mapInvokeResult } from './apigw-response.js';
+import type { RunAuthenticated } from './authenticated.js';
 import { dropFunctionCorsHeaders, isPreflight } from './cors.js';
 import type { Idempotency, Outcome } from './idempotency.js';
 import { idempotencyKey, requestFingerprint } from './idempotency-key.js';
 import { sendReplay } from './idempotent-outcome.js';
-import type { KeyRateLimit } from './key-rate-limit.js';
 import { hasNoBody, readBody } from './read-body.js';
 import { type RouteGuard, RouteGuards } from './route-guards.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import { send } from './send.js';
 import { rateLimited } from './token-bucket.js';
 import type { RequestContext } from './types.js';
-
-/** How app routes authenticate API keys, and where they report what they decided. */
-export interface AppRoutesAccess {
-  authenticator: Authenticator;
-  audit: Pick<AuditLog, 'record'>;
-  /** Called with credentials that were refused (the gateway audits the suspicious ones). */
-  authenticationFailed(error: unknown, ctx: RequestContext): void;
-}
 
 export interface AppRoutesDeps {
   invoker: Invoker;
@@ -40,9 +28,8 @@ export interface AppRoutesDeps {
   /** The deployed functions ($LATEST configuration): where routes opt in to idempotency. */
   functions(): readonly FunctionSummary[];
   idempotency: Idempotency;
-  access: AppRoutesAccess;
-  /** The per-key rate limit, when the platform sets one. */
-  keyLimits?: KeyRateLimit | undefined;
+  /** Runs a `key` route for an authenticated caller, as the APIs are run (authenticated.ts). */
+  runAuthenticated: RunAuthenticated;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -154,38 +141,10 @@ export function createAppRoutes(deps: AppRoutesDeps): Handler {
     route: RouteMatch,
     guard: RouteGuard,
   ): Promise<void> => {
-    let caller: Caller;
-    try {
-      caller = await deps.access.authenticator.authenticate(req, ctx, deps.maxBodyBytes);
-    } catch (error) {
-      deps.access.authenticationFailed(error, ctx);
-      throw error;
-    }
-    const auth = createRequestAuth(caller, {
-      requestId: ctx.requestId,
-      sourceIp: ctx.sourceIp,
-      now: () => deps.clock.now(),
-    });
-    ctx.auth = auth;
-    let failure: unknown;
-    try {
-      auth.require('function:Invoke', guard.resource);
-      deps.keyLimits?.check(caller);
+    await deps.runAuthenticated(req, res, ctx, deps.maxBodyBytes, async () => {
+      ctx.auth.require('function:Invoke', guard.resource);
       await serve(req, res, ctx, method, route, guard, undefined);
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      const status =
-        failure === undefined ? res.statusCode : failure instanceof GustError ? failure.status : 500;
-      const reason = failure instanceof Error ? failure.message : undefined;
-      try {
-        for (const entry of auth.auditEntries(status, reason)) deps.access.audit.record(entry);
-      } catch (error) {
-        // The answer stands whatever happens to its audit entry; the failure is reported.
-        console.error(`gust gateway: could not audit request ${ctx.requestId}:`, error);
-      }
-    }
+    });
   };
 
   const serve = async (

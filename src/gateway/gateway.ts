@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ANONYMOUS } from '../auth/access/caller.js';
-import { createRequestAuth } from '../auth/access/request-auth.js';
-import { GustError, isGustError } from '../core/errors.js';
+import { ANONYMOUS_AUTH } from '../auth/access/request-auth.js';
+import { GustError } from '../core/errors.js';
 import { createAppRoutes } from './app-routes.js';
+import { createAuthenticatedRunner } from './authenticated.js';
 import { createAwsJsonHandler, isAwsJsonRequest } from './aws-json.js';
 import { createControlApi } from './control-api.js';
 import { type ErrorStyle, sendError } from './error-response.js';
@@ -20,14 +20,6 @@ export type { Gateway, GatewayConfig, GatewayDeps } from './types.js';
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
 
 const HEALTH_PATH = '/_gust/v1/health';
-
-/** Authentication failures that go into the audit log (missing credentials do not: that is noise). */
-const AUDITED_AUTH_FAILURES: ReadonlySet<string> = new Set([
-  'ERR_INVALID_CREDENTIALS',
-  'ERR_INVALID_SIGNATURE',
-  'ERR_REQUEST_EXPIRED',
-  'ERR_MALFORMED_AUTHORIZATION',
-]);
 
 /** How long stop() waits for requests in flight before closing their connections. */
 const STOP_GRACE_MS = 5000;
@@ -57,7 +49,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let onDrained: (() => void) | undefined;
 
   const idempotency = createIdempotency({ repository: deps.store.idempotency, clock: deps.clock });
-  const keyLimits = createKeyRateLimit(config.keyRateLimit, deps.clock);
+  const runAuthenticated = createAuthenticatedRunner({
+    access: deps.access,
+    clock: deps.clock,
+    keyLimits: createKeyRateLimit(config.keyRateLimit, deps.clock),
+  });
   const app = createAppRoutes({
     invoker: deps.invoker,
     clock: deps.clock,
@@ -67,12 +63,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     routes: () => table,
     functions: () => deps.registry.list(),
     idempotency,
-    access: {
-      authenticator: deps.access.authenticator,
-      audit: deps.access.audit,
-      authenticationFailed: (error, ctx) => auditAuthenticationFailure(error, ctx),
-    },
-    keyLimits,
+    runAuthenticated,
   });
   const invokeApi = createInvokeApi({
     invoker: deps.invoker,
@@ -96,61 +87,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     extraRoutes: (deps.extensions ?? []).flatMap((e) => e.controlRoutes ?? []),
     ...(deps.cluster !== undefined ? { cluster: deps.cluster } : {}),
   });
-  /**
-   * Wraps a handler so it runs only for an authenticated caller: credentials are checked first
-   * (a SigV4 check reads the body, up to `bodyLimit`), `ctx.auth` becomes the caller's, and once
-   * the answer is known the audited checks the handler made are appended to the audit log.
-   */
+  /** A handler that runs only for an authenticated caller (see authenticated.ts). */
   const authenticated =
     (handler: Handler, bodyLimit: (path: string) => number): Handler =>
-    async (req, res, ctx) => {
-      let caller: Awaited<ReturnType<typeof deps.access.authenticator.authenticate>>;
-      try {
-        caller = await deps.access.authenticator.authenticate(req, ctx, bodyLimit(ctx.path));
-      } catch (error) {
-        auditAuthenticationFailure(error, ctx);
-        throw error;
-      }
-      const auth = createRequestAuth(caller, {
-        requestId: ctx.requestId,
-        sourceIp: ctx.sourceIp,
-        now: () => deps.clock.now(),
-      });
-      ctx.auth = auth;
-      keyLimits?.check(caller);
-      let failure: unknown;
-      try {
-        await handler(req, res, ctx);
-      } catch (error) {
-        failure = error;
-        throw error;
-      } finally {
-        const status = failure === undefined ? res.statusCode : isGustError(failure) ? failure.status : 500;
-        const reason = failure instanceof Error ? failure.message : undefined;
-        try {
-          for (const entry of auth.auditEntries(status, reason)) deps.access.audit.record(entry);
-        } catch (error) {
-          // The answer stands whatever happens to its audit entry; the failure is reported.
-          console.error(`gust gateway: could not audit request ${ctx.requestId}:`, error);
-        }
-      }
-    };
-
-  /** Wrong secrets, bad signatures and replays are security events: they are audited. */
-  const auditAuthenticationFailure = (error: unknown, ctx: RequestContext): void => {
-    if (!isGustError(error) || !AUDITED_AUTH_FAILURES.has(error.code)) return;
-    deps.access.audit.record({
-      at: deps.clock.now(),
-      principal: 'unauthenticated',
-      action: 'auth:Authenticate',
-      resource: ctx.path,
-      outcome: 'denied',
-      status: error.status,
-      sourceIp: ctx.sourceIp,
-      requestId: ctx.requestId,
-      reason: error.message,
-    });
-  };
+    (req, res, ctx) =>
+      runAuthenticated(req, res, ctx, bodyLimit(ctx.path), () => handler(req, res, ctx));
 
   const awsJson = createAwsJsonHandler({
     services: (deps.extensions ?? []).flatMap((e) => e.awsJson ?? []),
@@ -207,7 +148,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       path,
       query: q === -1 ? '' : url.slice(q + 1),
       sourceIp,
-      auth: createRequestAuth(ANONYMOUS, { requestId, sourceIp, now: () => deps.clock.now() }),
+      auth: ANONYMOUS_AUTH,
     };
     inFlight++;
     if (stopping) res.shouldKeepAlive = false;
@@ -244,7 +185,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       path: '/',
       query: '',
       sourceIp,
-      auth: createRequestAuth(ANONYMOUS, { requestId, sourceIp, now: () => deps.clock.now() }),
+      auth: ANONYMOUS_AUTH,
     };
   };
 

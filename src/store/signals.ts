@@ -45,6 +45,23 @@ export function dispatchSignal(
   }
 }
 
+/** Adds `listener` to `topic`'s listeners; returns the function that removes it. */
+export function addListener(
+  listeners: Map<SignalTopic, Set<SignalListener>>,
+  topic: SignalTopic,
+  listener: SignalListener,
+): () => void {
+  let set = listeners.get(topic);
+  if (set === undefined) {
+    set = new Set();
+    listeners.set(topic, set);
+  }
+  set.add(listener);
+  return () => {
+    listeners.get(topic)?.delete(listener);
+  };
+}
+
 /** The signal bus of a store that only one process uses: listeners run in a microtask. */
 export function createLocalSignals(onError: (error: unknown) => void = () => {}): SignalBus {
   const listeners = new Map<SignalTopic, Set<SignalListener>>();
@@ -53,16 +70,6 @@ export function createLocalSignals(onError: (error: unknown) => void = () => {})
     publish(topic, payload) {
       queueMicrotask(() => dispatchSignal(listeners, topic, payload, true, onError));
     },
-    subscribe(topic, listener) {
-      let set = listeners.get(topic);
-      if (set === undefined) {
-        set = new Set();
-        listeners.set(topic, set);
-      }
-      set.add(listener);
-      return () => {
-        listeners.get(topic)?.delete(listener);
-      };
-    },
+    subscribe: (topic, listener) => addListener(listeners, topic, listener),
   };
 }

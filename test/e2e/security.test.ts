@@ -354,6 +354,48 @@ describe('function roles', () => {
 describe('the audit log', () => {
   it('records control-plane changes and denials with who, what, where from and how it ended', async () => {
     const key = await createKey('audited', ['read-only']);
+    const json = { ...ADMIN, 'content-type': 'application/json' };
+    // Each kind of control-plane change the issue names: deploy, delete, key and policy changes,
+    // secret writes and reads, redrive, purge.
+    const extra = writeApp({
+      'gust.yaml': 'service: extra\nfunctions:\n  temp:\n    handler: t.h\n',
+      't.js': 'exports.h = async () => 1;',
+    });
+    try {
+      const deployed = await call(
+        'POST',
+        '/_gust/v1/deploy',
+        { ...ADMIN, 'content-type': 'application/gzip' },
+        await packApp(extra),
+      );
+      assert.equal(deployed.status, 200, JSON.stringify(deployed.json));
+    } finally {
+      rmSync(extra, { recursive: true, force: true });
+    }
+    assert.equal((await call('DELETE', '/_gust/v1/functions/temp', ADMIN)).status, 204);
+    assert.equal((await call('POST', `/_gust/v1/keys/${key.accessKeyId}/disable`, ADMIN)).status, 200);
+    assert.equal((await call('POST', `/_gust/v1/keys/${key.accessKeyId}/enable`, ADMIN)).status, 200);
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'queue:Get', Resource: '*' }],
+    };
+    assert.equal(
+      (await call('PUT', '/_gust/v1/policies/audited', json, JSON.stringify({ document: policy }))).status,
+      201,
+    );
+    assert.equal(
+      (
+        await call(
+          'PUT',
+          '/_gust/v1/secrets/audit%2Ftoken/value',
+          json,
+          JSON.stringify({ value: 's3cr3t-value' }),
+        )
+      ).status < 300,
+      true,
+    );
+    assert.equal((await call('GET', '/_gust/v1/secrets/audit%2Ftoken/value', ADMIN)).status, 200);
+    await call('POST', '/_gust/v1/dlq/forbidden/redrive', json, '{}');
     await call('POST', '/_gust/v1/queues/allowed/purge', ADMIN);
     await call('POST', '/_gust/v1/queues/allowed/purge', bearer(key.accessKeyId, key.secretAccessKey));
     await call('GET', '/_gust/v1/functions', bearer(key.accessKeyId, 'z'.repeat(40)));
@@ -368,7 +410,22 @@ describe('the audit log', () => {
     }[];
     const find = (p: Partial<(typeof entries)[number]>) =>
       entries.find((e) => Object.entries(p).every(([k, v]) => e[k as keyof typeof e] === v));
-    assert.ok(find({ principal: 'bootstrap' }) === undefined);
+    for (const [action, resource] of [
+      ['function:Deploy', 'gust:function:temp'],
+      ['function:Delete', 'gust:function:temp'],
+      ['keys:Disable', `gust:key:${key.accessKeyId}`],
+      ['policies:Put', 'gust:policy:audited'],
+      ['secrets:Put', 'gust:secret:audit/token'],
+      ['secrets:Get', 'gust:secret:audit/token'],
+      ['queue:Redrive', 'gust:queue:forbidden'],
+    ] as const) {
+      assert.ok(
+        find({ principal: ADMIN_KEY.accessKeyId, action, resource }),
+        `${action} on ${resource} is audited`,
+      );
+    }
+    // The audit log never holds a secret's value.
+    assert.ok(!JSON.stringify(entries).includes('s3cr3t-value'));
     assert.ok(
       find({ principal: ADMIN_KEY.accessKeyId, action: 'keys:Create', outcome: 'allowed', status: 201 }),
     );

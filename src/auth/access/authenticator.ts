@@ -9,7 +9,7 @@ import { detectAuthScheme } from '../credentials/scheme.js';
 import { verifySigV4 } from '../credentials/sigv4.js';
 import type { Caller } from './caller.js';
 import type { KeyRing } from './key-ring.js';
-import { SESSION_KEY_PREFIX, type SessionIssuer } from './session-credentials.js';
+import type { SessionIssuer } from './session-credentials.js';
 
 /** The request target as the gateway parsed it. */
 export interface RequestTarget {
@@ -127,9 +127,4 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         if (entry.keyId === keyId) verifiedBearers.delete(digest);
     },
   };
-}
-
-/** True for the access key ids of function sessions (GS...), as opposed to API keys (GK...). */
-export function isSessionKeyId(id: string): boolean {
-  return id.startsWith(SESSION_KEY_PREFIX);
 }

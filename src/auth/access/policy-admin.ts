@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import { GustError } from '../../core/errors.js';
-import type { KeyRepository, PolicyRepository } from '../../store/security-repositories.js';
+import type { KeyRepository, PolicyRepository, StoredPolicy } from '../../store/security-repositories.js';
 import { BUILT_IN_POLICY_DOCUMENTS, BUILT_IN_POLICY_NAMES, isBuiltInPolicy } from '../policy/built-in.js';
 import { compilePolicy } from '../policy/compile.js';
 import type { PolicyDocument } from '../policy/document.js';
-import type { PolicySet } from './policy-set.js';
+import { type PolicySet, policyNotFound } from './policy-set.js';
 
 export interface PolicyView {
   name: string;
@@ -48,30 +48,14 @@ export class PolicyAdmin {
 
   async list(): Promise<PolicyView[]> {
     const builtIn = BUILT_IN_POLICY_NAMES.map((name) => builtInView(name));
-    const stored = (await this.#repository.list()).map((p) => ({
-      name: p.name,
-      builtIn: false,
-      description: p.description,
-      document: JSON.parse(p.document) as PolicyDocument,
-      createdAt: p.createdAt,
-      updatedAt: p.updatedAt,
-    }));
-    return [...builtIn, ...stored];
+    return [...builtIn, ...(await this.#repository.list()).map(storedView)];
   }
 
   async get(name: string): Promise<PolicyView> {
     if (isBuiltInPolicy(name)) return builtInView(name);
     const stored = await this.#repository.get(name);
-    if (stored === undefined) await this.#set.require(name);
-    const p = stored as NonNullable<typeof stored>;
-    return {
-      name: p.name,
-      builtIn: false,
-      description: p.description,
-      document: JSON.parse(p.document) as PolicyDocument,
-      createdAt: p.createdAt,
-      updatedAt: p.updatedAt,
-    };
+    if (stored === undefined) throw policyNotFound(name);
+    return storedView(stored);
   }
 
   /** Validates and saves a policy; keys carrying it get the new document within seconds. */
@@ -96,16 +80,17 @@ export class PolicyAdmin {
     const compiled = compilePolicy(document, name);
     const now = this.#clock.now();
     const existing = await this.#repository.get(name);
-    await this.#repository.put({
+    const stored: StoredPolicy = {
       name,
       description,
       document: JSON.stringify(compiled.document),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
-    });
+    };
+    await this.#repository.put(stored);
     this.#set.invalidate(name);
     this.#onChanged();
-    return { view: await this.get(name), created: existing === undefined };
+    return { view: storedView(stored), created: existing === undefined };
   }
 
   async delete(name: string): Promise<void> {
@@ -125,6 +110,17 @@ export class PolicyAdmin {
     this.#set.invalidate(name);
     this.#onChanged();
   }
+}
+
+function storedView(p: StoredPolicy): PolicyView {
+  return {
+    name: p.name,
+    builtIn: false,
+    description: p.description,
+    document: JSON.parse(p.document) as PolicyDocument,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
 }
 
 function builtInView(name: (typeof BUILT_IN_POLICY_NAMES)[number]): PolicyView {

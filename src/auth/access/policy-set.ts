@@ -43,13 +43,7 @@ export class PolicySet {
   /** Like find, but 404 ERR_POLICY_NOT_FOUND for an unknown name. */
   async require(name: string): Promise<CompiledPolicy> {
     const policy = await this.find(name);
-    if (policy === undefined) {
-      throw new GustError(
-        'ERR_POLICY_NOT_FOUND',
-        `There is no policy named '${name}'. Built-in policies are admin, read-only, invoke-only and deployer; 'gust policies ls' lists saved ones.`,
-        { details: { policy: name } },
-      );
-    }
+    if (policy === undefined) throw policyNotFound(name);
     return policy;
   }
 
@@ -67,4 +61,13 @@ export class PolicySet {
     if (name === undefined) this.#cache.clear();
     else this.#cache.delete(name);
   }
+}
+
+/** 404 ERR_POLICY_NOT_FOUND, saying where the names come from. */
+export function policyNotFound(name: string): GustError {
+  return new GustError(
+    'ERR_POLICY_NOT_FOUND',
+    `There is no policy named '${name}'. Built-in policies are admin, read-only, invoke-only and deployer; 'gust policies ls' lists saved ones.`,
+    { details: { policy: name } },
+  );
 }

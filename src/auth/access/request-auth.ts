@@ -2,7 +2,7 @@ import { GustError } from '../../core/errors.js';
 import type { AuditOutcome, NewAuditEntry } from '../../store/security-repositories.js';
 import { authorize } from '../policy/authorize.js';
 import { isAudited } from './audit-log.js';
-import type { Caller, RequestAuth } from './caller.js';
+import { ANONYMOUS, type Caller, type RequestAuth } from './caller.js';
 
 /** What the gateway knows about the request, for audit entries. */
 export interface RequestMeta {
@@ -72,3 +72,17 @@ export function createRequestAuth(caller: Caller, meta: RequestMeta): AuditedReq
     },
   };
 }
+
+/**
+ * The RequestAuth of a request before (or without) credentials: it may do nothing. One shared
+ * value, so the warm path of a public route allocates nothing for it; its refusals are not audited
+ * (only the public health check and unauthenticated failures get this far).
+ */
+export const ANONYMOUS_AUTH: RequestAuth = Object.freeze({
+  caller: ANONYMOUS,
+  checks: 0,
+  require(action: string, resource: string): never {
+    throw accessDenied(ANONYMOUS, action, resource, authorize(ANONYMOUS, action, resource).reason);
+  },
+  allows: () => false,
+});

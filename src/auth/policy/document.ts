@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GustError } from '../../core/errors.js';
+import type { RoleStatement } from '../../core/types.js';
 import { actionPatternProblem } from './action-index.js';
 import { resourcePatternProblem } from './resources.js';
 import { closest } from './suggest.js';
@@ -15,14 +16,8 @@ import { closest } from './suggest.js';
 export const POLICY_LIMITS = { statements: 100, entries: 100, patternLength: 512, sidLength: 128 } as const;
 
 /** One statement, normalised: every list is an array. */
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Action?: string[];
-  NotAction?: string[];
-  Resource?: string[];
-  NotResource?: string[];
-}
+/** A parsed statement, normalised (every list an array); core/types.ts holds its shape. */
+export type PolicyStatement = RoleStatement;
 
 /** A parsed policy, normalised: Statement is an array. */
 export interface PolicyDocument {

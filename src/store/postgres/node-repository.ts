@@ -1,23 +1,6 @@
-import type { NodeLoad, NodeRecord, NodeRepository } from '../node-repository.js';
+import type { NodeRecord, NodeRepository } from '../node-repository.js';
+import { type NodeRow, toNode } from '../rows/node-rows.js';
 import type { PgDatabase } from './executor.js';
-
-interface NodeRow {
-  id: string;
-  url: string;
-  version: string;
-  started_at: number;
-  heartbeat_at: number;
-  load: string;
-}
-
-const toNode = (row: NodeRow): NodeRecord => ({
-  id: row.id,
-  url: row.url,
-  version: row.version,
-  startedAt: Number(row.started_at),
-  heartbeatAt: Number(row.heartbeat_at),
-  load: JSON.parse(row.load) as NodeLoad,
-});
 
 /** Node heartbeats in PostgreSQL: one row per running node, upserted every few seconds. */
 export class PgNodeRepository implements NodeRepository {

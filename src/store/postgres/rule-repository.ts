@@ -1,29 +1,6 @@
+import { type RuleDefinitionJson, type RuleRow, toRule } from '../rows/rule-rows.js';
 import type { RuleDefinition, RuleRepository, StoredRule } from '../rule-repository.js';
 import type { PgDatabase } from './executor.js';
-
-interface RuleRow {
-  bus: string;
-  name: string;
-  service: string;
-  definition: string;
-}
-
-/** The part of a rule kept as JSON text. */
-type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer' | 'schedule'>;
-
-const toRule = (row: RuleRow): StoredRule => {
-  const definition = JSON.parse(row.definition) as Definition;
-  const rule: StoredRule = {
-    service: row.service,
-    bus: row.bus,
-    name: row.name,
-    pattern: definition.pattern,
-    targets: definition.targets,
-  };
-  if (definition.inputTransformer !== undefined) rule.inputTransformer = definition.inputTransformer;
-  if (definition.schedule !== undefined) rule.schedule = definition.schedule;
-  return rule;
-};
 
 /** Top-level event-bus rules in PostgreSQL, replaced per service in one transaction. */
 export class PgRuleRepository implements RuleRepository {
@@ -37,7 +14,7 @@ export class PgRuleRepository implements RuleRepository {
     await this.#db.transaction(async (tx) => {
       await tx.run('DELETE FROM event_rules WHERE service = $1', [service]);
       for (const rule of rules) {
-        const definition: Definition = { pattern: rule.pattern, targets: rule.targets };
+        const definition: RuleDefinitionJson = { pattern: rule.pattern, targets: rule.targets };
         if (rule.inputTransformer !== undefined) definition.inputTransformer = rule.inputTransformer;
         if (rule.schedule !== undefined) definition.schedule = rule.schedule;
         await tx.run(

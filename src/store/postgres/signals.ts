@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { dispatchSignal, type SignalBus, type SignalListener, type SignalTopic } from '../signals.js';
+import {
+  addListener,
+  dispatchSignal,
+  type SignalBus,
+  type SignalListener,
+  type SignalTopic,
+} from '../signals.js';
 
 /**
  * Signals between nodes over PostgreSQL NOTIFY/LISTEN. One dedicated connection LISTENs on the
@@ -146,15 +152,7 @@ export function createPgSignals(options: PgSignalOptions): PgSignalBus {
     },
     subscribe(topic, listener) {
       void connect();
-      let set = listeners.get(topic);
-      if (set === undefined) {
-        set = new Set();
-        listeners.set(topic, set);
-      }
-      set.add(listener);
-      return () => {
-        listeners.get(topic)?.delete(listener);
-      };
+      return addListener(listeners, topic, listener);
     },
     async close() {
       closed = true;

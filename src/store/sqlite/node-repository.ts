@@ -1,24 +1,7 @@
-import type { NodeLoad, NodeRecord, NodeRepository } from '../node-repository.js';
+import type { NodeRecord, NodeRepository } from '../node-repository.js';
+import { type NodeRow, toNode } from '../rows/node-rows.js';
 import type { SqliteDatabase } from './database.js';
 import { prepareOnce } from './prepare-once.js';
-
-interface NodeRow {
-  id: string;
-  url: string;
-  version: string;
-  started_at: number;
-  heartbeat_at: number;
-  load: string;
-}
-
-const toNode = (row: NodeRow): NodeRecord => ({
-  id: row.id,
-  url: row.url,
-  version: row.version,
-  startedAt: row.started_at,
-  heartbeatAt: row.heartbeat_at,
-  load: JSON.parse(row.load) as NodeLoad,
-});
 
 function prepare(db: SqliteDatabase) {
   return {

@@ -1,30 +1,7 @@
+import { type RuleDefinitionJson, type RuleRow, toRule } from '../rows/rule-rows.js';
 import type { RuleDefinition, RuleRepository, StoredRule } from '../rule-repository.js';
 import type { SqliteDatabase } from './database.js';
 import { prepareOnce } from './prepare-once.js';
-
-interface RuleRow {
-  bus: string;
-  name: string;
-  service: string;
-  definition: string;
-}
-
-/** The part of a rule kept as JSON text. */
-type Definition = Pick<RuleDefinition, 'pattern' | 'targets' | 'inputTransformer' | 'schedule'>;
-
-const toRule = (row: RuleRow): StoredRule => {
-  const definition = JSON.parse(row.definition) as Definition;
-  const rule: StoredRule = {
-    service: row.service,
-    bus: row.bus,
-    name: row.name,
-    pattern: definition.pattern,
-    targets: definition.targets,
-  };
-  if (definition.inputTransformer !== undefined) rule.inputTransformer = definition.inputTransformer;
-  if (definition.schedule !== undefined) rule.schedule = definition.schedule;
-  return rule;
-};
 
 function prepare(db: SqliteDatabase) {
   return {
@@ -51,7 +28,7 @@ export class SqliteRuleRepository implements RuleRepository {
       const st = s();
       st.deleteService.run(service);
       for (const rule of rules) {
-        const definition: Definition = { pattern: rule.pattern, targets: rule.targets };
+        const definition: RuleDefinitionJson = { pattern: rule.pattern, targets: rule.targets };
         if (rule.inputTransformer !== undefined) definition.inputTransformer = rule.inputTransformer;
         if (rule.schedule !== undefined) definition.schedule = rule.schedule;
         st.put.run(rule.bus, rule.name, service, JSON.stringify(definition));

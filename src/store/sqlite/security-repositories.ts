@@ -1,5 +1,13 @@
 import { GustError } from '../../core/errors.js';
 import { AUDIT_QUERY_LIMIT, clampLimit } from '../query-limits.js';
+import {
+  type AuditRow,
+  type KeyRow,
+  type PolicyRow,
+  toAudit,
+  toKey,
+  toPolicy,
+} from '../rows/security-rows.js';
 import type {
   ApiKeyRecord,
   AuditEntry,
@@ -13,33 +21,6 @@ import type {
 } from '../security-repositories.js';
 import type { SqliteDatabase } from './database.js';
 import { prepareOnce } from './prepare-once.js';
-
-interface KeyRow {
-  id: string;
-  name: string;
-  secret_hash: string;
-  secret_enc: string;
-  policies: string;
-  status: string;
-  created_at: number;
-  created_by: string;
-  last_used_at: number | null;
-}
-
-const toKey = (row: KeyRow): ApiKeyRecord => {
-  const key: ApiKeyRecord = {
-    id: row.id,
-    name: row.name,
-    secretHash: row.secret_hash,
-    secretEncrypted: row.secret_enc,
-    policies: JSON.parse(row.policies) as string[],
-    status: row.status as KeyStatus,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-  };
-  if (row.last_used_at !== null) key.lastUsedAt = row.last_used_at;
-  return key;
-};
 
 function prepareKeys(db: SqliteDatabase) {
   return {
@@ -111,22 +92,6 @@ export class SqliteKeyRepository implements KeyRepository {
   }
 }
 
-interface PolicyRow {
-  name: string;
-  description: string;
-  document: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toPolicy = (row: PolicyRow): StoredPolicy => ({
-  name: row.name,
-  description: row.description,
-  document: row.document,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
 function preparePolicies(db: SqliteDatabase) {
   return {
     put: db.prepare<[string, string, string, number, number]>(
@@ -164,35 +129,6 @@ export class SqlitePolicyRepository implements PolicyRepository {
     return this.#s().delete.run(name).changes > 0;
   }
 }
-
-interface AuditRow {
-  id: number;
-  at: number;
-  principal: string;
-  action: string;
-  resource: string;
-  outcome: string;
-  status: number;
-  source_ip: string;
-  request_id: string;
-  reason: string | null;
-}
-
-const toAudit = (row: AuditRow): AuditEntry => {
-  const entry: AuditEntry = {
-    id: row.id,
-    at: row.at,
-    principal: row.principal,
-    action: row.action,
-    resource: row.resource,
-    outcome: row.outcome as AuditEntry['outcome'],
-    status: row.status,
-    sourceIp: row.source_ip,
-    requestId: row.request_id,
-  };
-  if (row.reason !== null) entry.reason = row.reason;
-  return entry;
-};
 
 /** The audit log in SQLite: appended in one transaction per batch, queried newest first. */
 export class SqliteAuditRepository implements AuditRepository {

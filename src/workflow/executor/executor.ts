@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { timeOrderedUuid } from '../../core/ids.js';
 import { WORKFLOW_STARTS_QUEUE } from '../../events/bus/types.js';
 import { type Consumer, createConsumer } from '../../queue/consumer.js';
+import { createRequestQueue } from '../../queue/request-queue.js';
 import type { ExecutionRecord, Transition, Wake } from '../../store/workflow-repository.js';
 import { createDriver } from './driver.js';
 import { createExecutionOperations, type ExecutionOperations } from './execution-operations.js';
@@ -145,41 +146,42 @@ export function createWorkflowExecutor(deps: WorkflowExecutorDeps): WorkflowExec
   };
 
   let consumer: Consumer | undefined;
-  let starts: Consumer | undefined;
-
   /**
    * Starts the execution an event rule asked for. The name comes with the request, so a redelivered
    * request finds its execution already there; a workflow that no longer exists is reported and the
    * request dropped (as for a rule targeting a deleted function).
    */
-  const startFromRule = async (
-    body: string,
-  ): Promise<{ kind: 'done' } | { kind: 'retry'; error: string; delayMs: number }> => {
+  const startFromRule = async (body: string): Promise<void> => {
     let request: { workflow: string; name: string; input: string };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
       log(`gust: dropped a workflow start request that is not JSON: ${body.slice(0, 200)}`);
-      return { kind: 'done' };
+      return;
     }
     try {
       await operations.startExecution(request);
-      return { kind: 'done' };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (
-        code === 'ERR_WORKFLOW_NOT_FOUND' ||
-        code === 'ERR_EXECUTION_EXISTS' ||
-        code === 'ERR_INVALID_PARAMETER'
+        code !== 'ERR_WORKFLOW_NOT_FOUND' &&
+        code !== 'ERR_EXECUTION_EXISTS' &&
+        code !== 'ERR_INVALID_PARAMETER'
       ) {
-        log(
-          `gust: an event rule's start of workflow '${request.workflow}' was dropped: ${(error as Error).message}`,
-        );
-        return { kind: 'done' };
+        throw error;
       }
-      return { kind: 'retry', error: String(error), delayMs: 1000 };
+      log(
+        `gust: an event rule's start of workflow '${request.workflow}' was dropped: ${(error as Error).message}`,
+      );
     }
   };
+  const starts = createRequestQueue({
+    queues: deps.queues,
+    clock: deps.clock,
+    queue: WORKFLOW_STARTS_QUEUE,
+    handle: startFromRule,
+    log,
+  });
   return {
     ...operations,
     stateMachines,
@@ -212,25 +214,12 @@ export function createWorkflowExecutor(deps: WorkflowExecutorDeps): WorkflowExec
       });
       consumer.start();
       // Event-rule targets `workflow:NAME` arrive here as start requests (src/events/bus/routing.ts).
-      await deps.queues.putQueue(
-        WORKFLOW_STARTS_QUEUE,
-        { visibilityTimeoutSec: 30, retentionSec: 14 * 24 * 3600 },
-        { kind: 'system', owner: null },
-      );
-      starts = createConsumer(deps.queues, deps.clock, {
-        queue: WORKFLOW_STARTS_QUEUE,
-        batchSize: 10,
-        batchingWindowMs: 0,
-        concurrency: 1,
-        deliver: (batch) => Promise.all(batch.map((message) => startFromRule(message.body))),
-        onError: (error) => log(`gust: workflow start queue failed: ${(error as Error)?.message ?? error}`),
-      });
-      starts.start();
+      await starts.start();
       timers.start();
     },
     async stop() {
       await timers.stop();
-      await starts?.stop();
+      await starts.stop();
       await consumer?.stop();
       for (const set of waiters.values()) for (const resolve of set) resolve();
     },
