@@ -56,7 +56,7 @@ export function createLocalCodeStore(root: string): CodeStore {
       const entries = await scan(dir, options.exclude ?? []);
       const { hash, sizeBytes } = await hashEntries(entries);
       const target = join(root, hash);
-      if (!(await exists(target))) await materialise(entries, target, root);
+      if (!(await pathExists(target))) await materialise(entries, target, root);
       return { hash, sizeBytes };
     },
   };
@@ -184,18 +184,27 @@ async function materialise(entries: Entry[], target: string, root: string): Prom
         await chmod(dest, entry.executable ? 0o555 : 0o444);
       }
     }
-    try {
-      await rename(staging, target);
-    } catch (error) {
-      // Another deploy stored the same content first: identical by construction, keep theirs.
-      if (!(await exists(target))) throw error;
-    }
+    await moveIntoPlace(staging, target);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Renames a fully written staging folder to its content-addressed place. When another writer got
+ * there first, its folder holds the same content by construction: it is kept (the caller removes
+ * the staging folder).
+ */
+export async function moveIntoPlace(staging: string, target: string): Promise<void> {
+  try {
+    await rename(staging, target);
+  } catch (error) {
+    if (!(await pathExists(target))) throw error;
+  }
+}
+
+/** Whether anything (file, folder, link) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await lstat(path);
     return true;

@@ -1,4 +1,4 @@
-import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +6,7 @@ import * as tar from 'tar';
 import type { Clock } from '../core/clock.js';
 import { GustError } from '../core/errors.js';
 import type { CodeBlobRepository } from '../store/code-blob-repository.js';
-import type { CodeStore, StoredCode } from './code-store.js';
+import { type CodeStore, moveIntoPlace, pathExists, type StoredCode } from './code-store.js';
 
 /**
  * The code store of a cluster: code is stored in the local folder as before (functions run from
@@ -27,7 +27,7 @@ export function createSharedCodeStore(local: CodeStore, blobs: CodeBlobRepositor
     },
     async ensure(hash) {
       const target = local.path(hash);
-      if (await exists(target)) return;
+      if (await pathExists(target)) return;
       const archive = await blobs.get(hash);
       if (archive === undefined) {
         throw new GustError(
@@ -56,22 +56,8 @@ async function unpackInto(archive: Buffer, target: string): Promise<void> {
   await mkdir(staging, { recursive: true });
   try {
     await pipeline(Readable.from([archive]), tar.x({ cwd: staging, strict: true }));
-    try {
-      await rename(staging, target);
-    } catch (error) {
-      // Another load unpacked the same code first: identical by construction, keep theirs.
-      if (!(await exists(target))) throw error;
-    }
+    await moveIntoPlace(staging, target);
   } finally {
     await rm(staging, { recursive: true, force: true });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
